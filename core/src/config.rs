@@ -1,0 +1,232 @@
+//! The widget's configuration: `lang`, `tree`, `speedtest`, `theme`.
+//!
+//! The same names arrive from three places (the standalone page's URL query,
+//! the custom element's attributes, the options of the JS `mount`), so they
+//! are parsed here once, from plain `(name, value)` pairs. A bad value never
+//! blanks the widget: it falls back to the default and becomes a
+//! [`ConfigProblem`] that the widget shows in words.
+
+use std::fmt;
+
+/// The languages the widget's own texts exist in.
+pub const UI_LANGS: &[&str] = &["en"];
+
+/// Colour scheme the host asks for.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Theme {
+    Light,
+    Dark,
+    /// Follow `prefers-color-scheme`.
+    #[default]
+    Auto,
+}
+
+impl Theme {
+    /// The value as written in configuration (`light`, `dark`, `auto`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+            Theme::Auto => "auto",
+        }
+    }
+}
+
+/// A parsed, usable configuration.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Config {
+    /// Asked-for language, if it was given and supported.
+    pub lang: Option<String>,
+    /// URL of an author's tree JSON; `None` means the built-in tree.
+    pub tree: Option<String>,
+    /// Base URL of the speed-test endpoints; `None` means the widget's own
+    /// origin.
+    pub speedtest: Option<String>,
+    pub theme: Theme,
+}
+
+/// A configuration value the widget could not use, and what it did instead.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConfigProblem {
+    /// A name that is not one of `lang`, `tree`, `speedtest`, `theme`.
+    Unknown { name: String },
+    /// A known name with a value it cannot take.
+    Invalid {
+        name: &'static str,
+        value: String,
+        expected: &'static str,
+    },
+}
+
+impl fmt::Display for ConfigProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigProblem::Unknown { name } => write!(
+                f,
+                "Unknown setting \"{}\" was ignored (settings are lang, tree, speedtest, theme).",
+                shorten(name)
+            ),
+            ConfigProblem::Invalid {
+                name,
+                value,
+                expected,
+            } => write!(
+                f,
+                "Setting {name}=\"{}\" was ignored: expected {expected}.",
+                shorten(value)
+            ),
+        }
+    }
+}
+
+/// Keeps messages readable when a value is huge or hostile.
+fn shorten(s: &str) -> String {
+    const MAX: usize = 80;
+    let clean: String = s.chars().filter(|c| !c.is_control()).collect();
+    if clean.chars().count() > MAX {
+        let head: String = clean.chars().take(MAX).collect();
+        format!("{head}…")
+    } else {
+        clean
+    }
+}
+
+/// Settings that are not configuration but state the widget itself writes
+/// in a URL (so they are not reported as unknown).
+const IGNORED: &[&str] = &["step"];
+
+impl Config {
+    /// Parses `(name, value)` pairs; empty values count as "not given".
+    ///
+    /// ```
+    /// use backup_doctor_core::config::{Config, Theme};
+    /// let (c, problems) = Config::from_pairs([("theme", "dark"), ("colour", "red")]);
+    /// assert_eq!(c.theme, Theme::Dark);
+    /// assert_eq!(problems.len(), 1);
+    /// ```
+    pub fn from_pairs<'a>(
+        pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> (Config, Vec<ConfigProblem>) {
+        let mut config = Config::default();
+        let mut problems = Vec::new();
+        for (name, value) in pairs {
+            let value = value.trim();
+            if value.is_empty() || IGNORED.contains(&name) {
+                continue;
+            }
+            match name {
+                "lang" => match supported_lang(value) {
+                    Some(lang) => config.lang = Some(lang),
+                    None => problems.push(ConfigProblem::Invalid {
+                        name: "lang",
+                        value: value.into(),
+                        expected: "a supported language code such as en",
+                    }),
+                },
+                "tree" => match checked_url(value) {
+                    Some(url) => config.tree = Some(url),
+                    None => problems.push(ConfigProblem::Invalid {
+                        name: "tree",
+                        value: value.into(),
+                        expected: "an http(s) URL or a path to a tree JSON file",
+                    }),
+                },
+                "speedtest" => match checked_url(value) {
+                    Some(url) => config.speedtest = Some(url.trim_end_matches('/').to_owned()),
+                    None => problems.push(ConfigProblem::Invalid {
+                        name: "speedtest",
+                        value: value.into(),
+                        expected: "an http(s) URL or a path of the speed-test endpoints",
+                    }),
+                },
+                "theme" => match value {
+                    "light" => config.theme = Theme::Light,
+                    "dark" => config.theme = Theme::Dark,
+                    "auto" => config.theme = Theme::Auto,
+                    _ => problems.push(ConfigProblem::Invalid {
+                        name: "theme",
+                        value: value.into(),
+                        expected: "light, dark or auto",
+                    }),
+                },
+                other => problems.push(ConfigProblem::Unknown { name: other.into() }),
+            }
+        }
+        (config, problems)
+    }
+}
+
+/// Picks the supported language for a code like `pt-BR` or `EN`.
+pub fn supported_lang(code: &str) -> Option<String> {
+    let lower = code.to_ascii_lowercase();
+    UI_LANGS
+        .iter()
+        .find(|l| lower == **l || lower.split(['-', '_']).next() == Some(l))
+        .map(|l| (*l).to_owned())
+}
+
+/// Accepts absolute http(s) URLs and same-origin paths; refuses other
+/// schemes (`javascript:`, `data:`) and anything with control characters.
+fn checked_url(value: &str) -> Option<String> {
+    if value.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return None;
+    }
+    let lower = value.to_ascii_lowercase();
+    let absolute = lower.starts_with("https://") || lower.starts_with("http://");
+    let path = (value.starts_with('/') && !value.starts_with("//"))
+        || value.starts_with("./")
+        || value.starts_with("../");
+    (absolute || path).then(|| value.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_when_nothing_is_given() {
+        let (c, p) = Config::from_pairs([]);
+        assert_eq!(c, Config::default());
+        assert!(p.is_empty());
+    }
+
+    #[test]
+    fn reads_every_setting() {
+        let (c, p) = Config::from_pairs([
+            ("lang", "EN-gb"),
+            ("tree", "/trees/mine.json"),
+            ("speedtest", "https://speed.example.org/"),
+            ("theme", "light"),
+        ]);
+        assert!(p.is_empty(), "{p:?}");
+        assert_eq!(c.lang.as_deref(), Some("en"));
+        assert_eq!(c.tree.as_deref(), Some("/trees/mine.json"));
+        assert_eq!(c.speedtest.as_deref(), Some("https://speed.example.org"));
+        assert_eq!(c.theme, Theme::Light);
+    }
+
+    #[test]
+    fn bad_values_fall_back_and_are_reported_in_words() {
+        let (c, p) = Config::from_pairs([
+            ("theme", "purple"),
+            ("tree", "javascript:alert(1)"),
+            ("speedtest", "//evil.example"),
+            ("lang", "xx"),
+            ("colour", "red"),
+        ]);
+        assert_eq!(c, Config::default());
+        assert_eq!(p.len(), 5);
+        let text: Vec<String> = p.iter().map(ToString::to_string).collect();
+        assert!(text[0].contains("light, dark or auto"), "{}", text[0]);
+        assert!(text[4].contains("Unknown setting \"colour\""), "{}", text[4]);
+    }
+
+    #[test]
+    fn hostile_values_are_shortened_and_stripped_in_messages() {
+        let long = format!("<script>{}\u{0007}", "a".repeat(10_000));
+        let (_, p) = Config::from_pairs([("theme", long.as_str())]);
+        let msg = p[0].to_string();
+        assert!(msg.len() < 200, "{msg}");
+        assert!(!msg.contains('\u{0007}'));
+    }
+}

@@ -1,0 +1,728 @@
+//! A person's walk through a [`ValidTree`]: where they are, what they chose
+//! on the way, and everything derived from that (breadcrumb, progress, the
+//! facts and tried fixes for the escalation summary).
+//!
+//! The walk is only its list of steps, so it has two compact encodings: a
+//! trail for the URL fragment ("0.1.n.n.y") and a saved state for
+//! localStorage, because people restart their phone in the middle of the flow
+//! and expect to come back where they were. Both are replayed against the
+//! tree, so a stale or tampered one is an error, never a panic. Time is a
+//! parameter here; nothing reads a clock.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use thiserror::Error;
+
+use crate::tree::{Node, NodeId, Outcome, ValidTree};
+
+/// How long a saved walk stays useful: 30 days, in milliseconds.
+pub const MAX_AGE_MS: u64 = 30 * 24 * 60 * 60 * 1000;
+
+/// The longest trail accepted, in steps; far beyond any real walk, it keeps
+/// a hostile URL from costing more than a moment.
+pub const MAX_TRAIL_STEPS: usize = 500;
+
+/// The version of [`SavedState`] this core writes and reads.
+pub const SAVED_STATE_VERSION: u32 = 1;
+
+/// What the person did at a step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Choice {
+    /// Picked the answer with this index (question).
+    Answer(usize),
+    /// "Yes, it's fixed" (fix).
+    Fixed,
+    /// "No, still stuck" (fix).
+    NotFixed,
+    /// "Skip this step" (fix or speed test).
+    Skipped,
+    /// The speed test finished; the index of the route taken, or `None` for `next`.
+    Measured {
+        /// Index into the speed test's `routes`.
+        route: Option<usize>,
+    },
+}
+
+impl fmt::Display for Choice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Choice::Answer(i) => write!(f, "answer {}", i + 1),
+            Choice::Fixed => f.write_str("fixed"),
+            Choice::NotFixed => f.write_str("not fixed"),
+            Choice::Skipped => f.write_str("skipped"),
+            Choice::Measured { route: Some(r) } => write!(f, "measured (route {})", r + 1),
+            Choice::Measured { route: None } => f.write_str("measured"),
+        }
+    }
+}
+
+/// One step taken: the node the person was at and what they chose there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    /// The node.
+    pub node: NodeId,
+    /// The choice made at it.
+    pub choice: Choice,
+    /// The question's `fact` name, if it has one and was answered.
+    pub fact: Option<String>,
+}
+
+/// A step for the breadcrumb ("Platform: Android › What you see: Stuck at 0 %").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Crumb {
+    /// Index of the step, for [`Session::rewind_to`].
+    pub step: usize,
+    /// The node.
+    pub node: NodeId,
+    /// The node's title in the requested language.
+    pub title: String,
+    /// The choice made.
+    pub choice: Choice,
+    /// The chosen answer's label, for questions; the widget words the other choices.
+    pub answer: Option<String>,
+}
+
+/// How far along the walk is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    /// Steps taken.
+    pub done: usize,
+    /// Steps taken plus the most steps that may still come.
+    pub total_estimate: usize,
+}
+
+impl Progress {
+    /// `done / total_estimate`, 1.0 at an outcome.
+    pub fn fraction(&self) -> f64 {
+        if self.total_estimate == 0 {
+            1.0
+        } else {
+            self.done as f64 / self.total_estimate as f64
+        }
+    }
+}
+
+/// A recorded fact: which answer of which question.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FactAnswer {
+    /// The question.
+    pub node: NodeId,
+    /// The index of the chosen answer.
+    pub answer: usize,
+}
+
+/// Why a choice, a rewind or a trail was refused.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum SessionError {
+    /// The current step is not in this tree (the tree changed under the walk).
+    #[error("the step \"{node}\" is not in this tree (was the tree changed?)")]
+    UnknownNode {
+        /// The missing node.
+        node: NodeId,
+    },
+    /// The walk already reached an outcome.
+    #[error("the walk already ended at \"{node}\"")]
+    Finished {
+        /// The outcome node.
+        node: NodeId,
+    },
+    /// A choice of the wrong kind for this node (e.g. "fixed" on a question).
+    #[error("\"{choice}\" is not possible at the {kind} step \"{node}\"")]
+    DoesNotFit {
+        /// The current node.
+        node: NodeId,
+        /// Its type name.
+        kind: &'static str,
+        /// The refused choice.
+        choice: Choice,
+    },
+    /// An answer index past the end.
+    #[error("the question \"{node}\" has {count} answers; there is no answer {}", index + 1)]
+    NoSuchAnswer {
+        /// The question.
+        node: NodeId,
+        /// The refused index.
+        index: usize,
+        /// How many answers it has.
+        count: usize,
+    },
+    /// A route index past the end.
+    #[error("the speed test \"{node}\" has {count} routes; there is no route {}", index + 1)]
+    NoSuchRoute {
+        /// The speed test.
+        node: NodeId,
+        /// The refused index.
+        index: usize,
+        /// How many routes it has.
+        count: usize,
+    },
+    /// Rewinding to a step that was not taken.
+    #[error("there is no step {} to go back to ({len} steps taken)", index + 1)]
+    NoSuchStep {
+        /// The refused index.
+        index: usize,
+        /// Steps taken.
+        len: usize,
+    },
+    /// A backup size that is not a positive number of gigabytes.
+    #[error("{value} is not a backup size in GB")]
+    BadBackupSize {
+        /// The refused value.
+        value: f64,
+    },
+    /// A trail token that is not a choice.
+    #[error("the trail is unreadable at step {} (\"{token}\")", position + 1)]
+    BadTrail {
+        /// Index of the token.
+        position: usize,
+        /// The token as written (cut to 16 characters).
+        token: String,
+    },
+    /// A trail longer than [`MAX_TRAIL_STEPS`].
+    #[error("the trail has more than {MAX_TRAIL_STEPS} steps")]
+    TrailTooLong,
+    /// A trail step that does not fit the tree.
+    #[error("the trail does not fit this tree at step {}: {reason}", position + 1)]
+    TrailDoesNotFit {
+        /// Index of the token.
+        position: usize,
+        /// Why the choice was refused.
+        reason: Box<SessionError>,
+    },
+}
+
+/// Why a saved walk could not be restored; the widget then starts afresh
+/// (and may say why).
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum RestoreError {
+    /// Not JSON, or not the shape of a [`SavedState`].
+    #[error("the saved progress is unreadable: {0}")]
+    Corrupt(String),
+    /// Written by another version of the widget.
+    #[error("the saved progress is from another version of the widget (v{found})")]
+    OtherVersion {
+        /// The version found.
+        found: u64,
+    },
+    /// Saved for another tree, or another revision of this one.
+    #[error("the saved progress is for \"{saved}\", but this is \"{current}\"")]
+    OtherTree {
+        /// `id@revision` saved.
+        saved: String,
+        /// `id@revision` of the tree now.
+        current: String,
+    },
+    /// Older than [`MAX_AGE_MS`].
+    #[error("the saved progress is {age_days} days old; it is kept for 30 days")]
+    Expired {
+        /// Age in whole days.
+        age_days: u64,
+    },
+    /// The trail no longer fits the tree.
+    #[error("the saved progress does not fit this guide: {0}")]
+    Replay(#[source] SessionError),
+}
+
+/// The JSON stored in localStorage.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SavedState {
+    /// Always [`SAVED_STATE_VERSION`].
+    pub v: u32,
+    /// `"<tree id>@<revision>"`.
+    pub tree: String,
+    /// The trail, as [`Session::encode_trail`] writes it.
+    pub trail: String,
+    /// The backup size the person gave, if any.
+    #[serde(default)]
+    pub backup_size_gb: Option<f64>,
+    /// When it was saved (milliseconds since the Unix epoch).
+    pub saved_at_ms: u64,
+}
+
+/// What the person tells support when nothing worked: plain fields, plus
+/// [`Summary::to_text`] for a copyable block.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Summary {
+    /// `"<tree id>@<revision>"`.
+    pub tree: String,
+    /// (question title, answer label), in walk order.
+    pub facts: Vec<(String, String)>,
+    /// The backup size the person gave.
+    pub backup_size_gb: Option<f64>,
+    /// Titles of the fixes answered "No, still stuck", in order.
+    pub tried: Vec<String>,
+    /// Titles of the fixes skipped, in order.
+    pub skipped: Vec<String>,
+    /// Title of the fix answered "Yes, it's fixed", if any.
+    pub fixed_by: Option<String>,
+    /// Title of the outcome reached, if the walk ended.
+    pub outcome: Option<String>,
+    /// (name, value) pairs of the speed test, filled in by the widget.
+    pub measured: Vec<(String, String)>,
+}
+
+impl Summary {
+    /// A plain-text block to paste into a support request.
+    pub fn to_text(&self) -> String {
+        let mut lines = vec!["Backup troubleshooting summary".to_owned()];
+        for (question, answer) in &self.facts {
+            // "Which phone? Android", but "Platform: Android".
+            let gap = if question.ends_with(['?', ':']) { " " } else { ": " };
+            lines.push(format!("{question}{gap}{answer}"));
+        }
+        if let Some(gb) = self.backup_size_gb {
+            lines.push(format!("Backup size: {gb:.1} GB"));
+        }
+        if !self.tried.is_empty() {
+            lines.push("Tried without success:".to_owned());
+            lines.extend(self.tried.iter().map(|t| format!("- {t}")));
+        }
+        if !self.skipped.is_empty() {
+            lines.push("Skipped:".to_owned());
+            lines.extend(self.skipped.iter().map(|t| format!("- {t}")));
+        }
+        if let Some(fix) = &self.fixed_by {
+            lines.push(format!("Fixed by: {fix}"));
+        }
+        if !self.measured.is_empty() {
+            lines.push("Connection test:".to_owned());
+            lines.extend(self.measured.iter().map(|(k, v)| format!("- {k}: {v}")));
+        }
+        if let Some(outcome) = &self.outcome {
+            lines.push(format!("Result: {outcome}"));
+        }
+        lines.push(format!("Guide: {}", self.tree));
+        lines.join("\n")
+    }
+}
+
+/// A person's walk through a tree.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Session {
+    start: NodeId,
+    current: NodeId,
+    steps: Vec<Step>,
+    backup_size_gb: Option<f64>,
+}
+
+impl Session {
+    /// A walk at the tree's start.
+    pub fn new(tree: &ValidTree) -> Self {
+        let start = tree.start().id().clone();
+        Session {
+            current: start.clone(),
+            start,
+            steps: Vec::new(),
+            backup_size_gb: None,
+        }
+    }
+
+    /// The node the person is at.
+    pub fn current(&self) -> &NodeId {
+        &self.current
+    }
+
+    /// The outcome reached, if the walk has ended.
+    pub fn outcome<'t>(&self, tree: &'t ValidTree) -> Option<&'t Outcome> {
+        match tree.node(&self.current) {
+            Some(Node::Outcome(outcome)) => Some(outcome),
+            _ => None,
+        }
+    }
+
+    /// The steps taken, oldest first.
+    pub fn steps(&self) -> &[Step] {
+        &self.steps
+    }
+
+    /// Records `choice` at the current node and moves on. A choice that
+    /// does not fit the node (wrong kind, index past the end, walk ended)
+    /// is refused and nothing changes.
+    pub fn choose(&mut self, tree: &ValidTree, choice: Choice) -> Result<(), SessionError> {
+        let node = tree
+            .node(&self.current)
+            .ok_or_else(|| SessionError::UnknownNode {
+                node: self.current.clone(),
+            })?;
+        let id = node.id().clone();
+        let next = match (node, choice) {
+            (Node::Outcome(_), _) => return Err(SessionError::Finished { node: id }),
+            (Node::Question(q), Choice::Answer(index)) => {
+                let answer = q.answers.get(index).ok_or(SessionError::NoSuchAnswer {
+                    node: id.clone(),
+                    index,
+                    count: q.answers.len(),
+                })?;
+                &answer.next
+            }
+            (Node::Fix(f), Choice::Fixed) => &f.fixed,
+            (Node::Fix(f), Choice::NotFixed | Choice::Skipped) => &f.next,
+            (Node::SpeedTest(s), Choice::Measured { route: Some(index) }) => {
+                let route = s.routes.get(index).ok_or(SessionError::NoSuchRoute {
+                    node: id.clone(),
+                    index,
+                    count: s.routes.len(),
+                })?;
+                &route.next
+            }
+            (Node::SpeedTest(s), Choice::Measured { route: None } | Choice::Skipped) => &s.next,
+            (node, choice) => {
+                return Err(SessionError::DoesNotFit {
+                    node: id,
+                    kind: node.kind_name(),
+                    choice,
+                })
+            }
+        };
+        let fact = match node {
+            Node::Question(q) => q.fact.clone(),
+            _ => None,
+        };
+        self.current = next.clone();
+        self.steps.push(Step {
+            node: id,
+            choice,
+            fact,
+        });
+        Ok(())
+    }
+
+    /// Every choice that fits the current node, in display order: a
+    /// question's answers; a fix's fixed, not fixed, skipped; a speed test's
+    /// `next`, each route, skipped; nothing at an outcome (or an unknown node).
+    pub fn options(&self, tree: &ValidTree) -> Vec<Choice> {
+        match tree.node(&self.current) {
+            Some(Node::Question(q)) => (0..q.answers.len()).map(Choice::Answer).collect(),
+            Some(Node::Fix(_)) => vec![Choice::Fixed, Choice::NotFixed, Choice::Skipped],
+            Some(Node::SpeedTest(s)) => std::iter::once(Choice::Measured { route: None })
+                .chain((0..s.routes.len()).map(|r| Choice::Measured { route: Some(r) }))
+                .chain(std::iter::once(Choice::Skipped))
+                .collect(),
+            Some(Node::Outcome(_)) | None => Vec::new(),
+        }
+    }
+
+    /// Undoes the last step; `false` when already at the start.
+    pub fn back(&mut self) -> bool {
+        match self.steps.pop() {
+            Some(step) => {
+                self.current = step.node;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Back to the start, forgetting every step (the backup size stays).
+    pub fn restart(&mut self) {
+        self.steps.clear();
+        self.current = self.start.clone();
+    }
+
+    /// Returns to the step with this index so the person can choose again
+    /// there; that step and every later one are forgotten.
+    pub fn rewind_to(&mut self, step: usize) -> Result<(), SessionError> {
+        let len = self.steps.len();
+        let Some(target) = self.steps.get(step) else {
+            return Err(SessionError::NoSuchStep { index: step, len });
+        };
+        self.current = target.node.clone();
+        self.steps.truncate(step);
+        Ok(())
+    }
+
+    /// The steps with their titles and answer labels in `lang`, for the breadcrumb.
+    pub fn breadcrumb(&self, tree: &ValidTree, lang: &str) -> Vec<Crumb> {
+        self.steps
+            .iter()
+            .enumerate()
+            .map(|(i, step)| {
+                let node = tree.node(&step.node);
+                Crumb {
+                    step: i,
+                    node: step.node.clone(),
+                    title: node.map_or("", |n| n.title().text(lang)).to_owned(),
+                    choice: step.choice,
+                    answer: answer_label(node, step.choice, lang),
+                }
+            })
+            .collect()
+    }
+
+    /// Steps taken and an estimate of the total (taken plus the longest way
+    /// left to an outcome, loops counted once).
+    pub fn progress(&self, tree: &ValidTree) -> Progress {
+        let done = self.steps.len();
+        let left = tree.steps_left(&self.current).unwrap_or(0);
+        Progress {
+            done,
+            total_estimate: done + left,
+        }
+    }
+
+    /// The facts recorded by questions with a `fact` name; a later answer
+    /// to the same fact wins.
+    pub fn facts(&self) -> BTreeMap<String, FactAnswer> {
+        let mut facts = BTreeMap::new();
+        for step in &self.steps {
+            if let (Some(name), Choice::Answer(answer)) = (&step.fact, step.choice) {
+                facts.insert(
+                    name.clone(),
+                    FactAnswer {
+                        node: step.node.clone(),
+                        answer,
+                    },
+                );
+            }
+        }
+        facts
+    }
+
+    /// The fix the person said fixed it (the last one, if several).
+    pub fn fixed_by(&self) -> Option<NodeId> {
+        self.steps
+            .iter()
+            .rev()
+            .find(|s| s.choice == Choice::Fixed)
+            .map(|s| s.node.clone())
+    }
+
+    /// The fixes answered "No, still stuck", in order, each once.
+    pub fn tried(&self) -> Vec<NodeId> {
+        self.nodes_with(Choice::NotFixed)
+    }
+
+    /// The fixes skipped, in order, each once.
+    pub fn skipped(&self) -> Vec<NodeId> {
+        self.nodes_with(Choice::Skipped)
+    }
+
+    fn nodes_with(&self, choice: Choice) -> Vec<NodeId> {
+        let mut nodes = Vec::new();
+        for step in &self.steps {
+            if step.choice == choice && !nodes.contains(&step.node) {
+                nodes.push(step.node.clone());
+            }
+        }
+        nodes
+    }
+
+    /// The backup size the person gave, in GB.
+    pub fn backup_size_gb(&self) -> Option<f64> {
+        self.backup_size_gb
+    }
+
+    /// Sets (or clears) the backup size; refuses anything that is not a
+    /// finite, positive number of gigabytes.
+    pub fn set_backup_size_gb(&mut self, gb: Option<f64>) -> Result<(), SessionError> {
+        match gb {
+            Some(value) if !(value.is_finite() && value > 0.0) => {
+                Err(SessionError::BadBackupSize { value })
+            }
+            _ => {
+                self.backup_size_gb = gb;
+                Ok(())
+            }
+        }
+    }
+
+    /// The walk as a compact trail for the URL fragment: one token per step,
+    /// joined by dots. An answer is its index ("0"), a fix `y` (fixed), `n`
+    /// (not fixed) or `s` (skipped), a speed test `m` (measured, `next`),
+    /// `m0`, `m1`... (route taken) or `s`. The empty walk is "".
+    pub fn encode_trail(&self) -> String {
+        let tokens: Vec<String> = self
+            .steps
+            .iter()
+            .map(|step| match step.choice {
+                Choice::Answer(i) => i.to_string(),
+                Choice::Fixed => "y".to_owned(),
+                Choice::NotFixed => "n".to_owned(),
+                Choice::Skipped => "s".to_owned(),
+                Choice::Measured { route: None } => "m".to_owned(),
+                Choice::Measured { route: Some(r) } => format!("m{r}"),
+            })
+            .collect();
+        tokens.join(".")
+    }
+
+    /// Replays a trail from the start. Anything that does not fit the tree
+    /// is an error saying at which step.
+    pub fn from_trail(tree: &ValidTree, trail: &str) -> Result<Session, SessionError> {
+        let mut session = Session::new(tree);
+        if trail.is_empty() {
+            return Ok(session);
+        }
+        if trail.len() > MAX_TRAIL_STEPS * 5 || trail.split('.').count() > MAX_TRAIL_STEPS {
+            return Err(SessionError::TrailTooLong);
+        }
+        for (position, token) in trail.split('.').enumerate() {
+            let choice = parse_token(token).ok_or_else(|| SessionError::BadTrail {
+                position,
+                token: token.chars().take(16).collect(),
+            })?;
+            session
+                .choose(tree, choice)
+                .map_err(|reason| SessionError::TrailDoesNotFit {
+                    position,
+                    reason: Box::new(reason),
+                })?;
+        }
+        Ok(session)
+    }
+
+    /// The walk as JSON for localStorage, stamped with `now_ms`.
+    pub fn to_saved(&self, tree: &ValidTree, now_ms: u64) -> String {
+        let state = SavedState {
+            v: SAVED_STATE_VERSION,
+            tree: tree.key(),
+            trail: self.encode_trail(),
+            backup_size_gb: self.backup_size_gb,
+            saved_at_ms: now_ms,
+        };
+        // A struct of strings and numbers always serializes.
+        serde_json::to_string(&state).unwrap_or_default()
+    }
+
+    /// Restores a walk saved by [`Session::to_saved`], if it is for this
+    /// tree and revision, younger than [`MAX_AGE_MS`] at `now_ms`, and still
+    /// fits the tree.
+    pub fn from_saved(tree: &ValidTree, saved: &str, now_ms: u64) -> Result<Session, RestoreError> {
+        let value: Value =
+            serde_json::from_str(saved).map_err(|e| RestoreError::Corrupt(e.to_string()))?;
+        let Some(object) = value.as_object() else {
+            return Err(RestoreError::Corrupt("not an object".to_owned()));
+        };
+        match object.get("v").and_then(Value::as_u64) {
+            Some(found) if found != u64::from(SAVED_STATE_VERSION) => {
+                return Err(RestoreError::OtherVersion { found })
+            }
+            Some(_) => {}
+            None => return Err(RestoreError::Corrupt("no version".to_owned())),
+        }
+        let state: SavedState =
+            serde_json::from_value(value).map_err(|e| RestoreError::Corrupt(e.to_string()))?;
+        let current = tree.key();
+        if state.tree != current {
+            return Err(RestoreError::OtherTree {
+                saved: state.tree,
+                current,
+            });
+        }
+        // A clock set far back is as untrustworthy as a clock set forward.
+        let age = now_ms.abs_diff(state.saved_at_ms);
+        if age > MAX_AGE_MS {
+            return Err(RestoreError::Expired {
+                age_days: age / (24 * 60 * 60 * 1000),
+            });
+        }
+        let mut session = Session::from_trail(tree, &state.trail).map_err(RestoreError::Replay)?;
+        session
+            .set_backup_size_gb(state.backup_size_gb)
+            .map_err(|e| RestoreError::Corrupt(e.to_string()))?;
+        Ok(session)
+    }
+
+    /// The escalation summary, texts in `lang`. `measured` is left empty
+    /// for the widget to fill with the speed-test figures.
+    pub fn summary(&self, tree: &ValidTree, lang: &str) -> Summary {
+        let title = |id: &NodeId| {
+            tree.node(id)
+                .map_or(id.as_str(), |n| n.title().text(lang))
+                .to_owned()
+        };
+        let mut answered: Vec<(&NodeId, usize)> = Vec::new();
+        for step in &self.steps {
+            if let Choice::Answer(answer) = step.choice {
+                answered.retain(|(node, _)| *node != &step.node);
+                answered.push((&step.node, answer));
+            }
+        }
+        let facts = answered
+            .into_iter()
+            .map(|(node, answer)| {
+                let label = answer_label(tree.node(node), Choice::Answer(answer), lang);
+                (title(node), label.unwrap_or_default())
+            })
+            .collect();
+        Summary {
+            tree: tree.key(),
+            facts,
+            backup_size_gb: self.backup_size_gb,
+            tried: self.tried().iter().map(title).collect(),
+            skipped: self.skipped().iter().map(title).collect(),
+            fixed_by: self.fixed_by().as_ref().map(title),
+            outcome: self.outcome(tree).map(|o| o.title.text(lang).to_owned()),
+            measured: Vec::new(),
+        }
+    }
+}
+
+fn answer_label(node: Option<&Node>, choice: Choice, lang: &str) -> Option<String> {
+    match (node, choice) {
+        (Some(Node::Question(q)), Choice::Answer(i)) => {
+            q.answers.get(i).map(|a| a.label.text(lang).to_owned())
+        }
+        _ => None,
+    }
+}
+
+/// One trail token, strictly in the form [`Session::encode_trail`] writes.
+fn parse_token(token: &str) -> Option<Choice> {
+    fn index(digits: &str) -> Option<usize> {
+        let canonical = !digits.is_empty()
+            && digits.len() <= 4
+            && digits.bytes().all(|b| b.is_ascii_digit())
+            && (digits == "0" || !digits.starts_with('0'));
+        canonical.then(|| digits.parse().ok()).flatten()
+    }
+    match token {
+        "y" => Some(Choice::Fixed),
+        "n" => Some(Choice::NotFixed),
+        "s" => Some(Choice::Skipped),
+        "m" => Some(Choice::Measured { route: None }),
+        _ => match token.strip_prefix('m') {
+            Some(route) => index(route).map(|r| Choice::Measured { route: Some(r) }),
+            None => index(token).map(Choice::Answer),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_strict() {
+        assert_eq!(parse_token("0"), Some(Choice::Answer(0)));
+        assert_eq!(parse_token("12"), Some(Choice::Answer(12)));
+        assert_eq!(parse_token("m3"), Some(Choice::Measured { route: Some(3) }));
+        for bad in ["", "01", "-1", "+1", "y1", "m01", "mm", "Y", "99999", "1e3", " 1"] {
+            assert_eq!(parse_token(bad), None, "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn summary_text_lists_what_support_needs() {
+        let summary = Summary {
+            tree: "t@1".into(),
+            facts: vec![("Which phone?".into(), "Android".into())],
+            backup_size_gb: Some(4.25),
+            tried: vec!["Restart your phone".into()],
+            outcome: Some("Contact support".into()),
+            measured: vec![("Upload".into(), "1.2 Mbit/s".into())],
+            ..Summary::default()
+        };
+        let text = summary.to_text();
+        assert!(text.contains("Which phone? Android"));
+        assert!(text.contains("Backup size: 4.2 GB") || text.contains("Backup size: 4.3 GB"));
+        assert!(text.contains("- Restart your phone"));
+        assert!(text.contains("- Upload: 1.2 Mbit/s"));
+        assert!(text.contains("Result: Contact support"));
+        assert!(!text.contains("Skipped"));
+    }
+}

@@ -1,0 +1,297 @@
+//! The speed-test result: what the widget shows, what `speedTest()` resolves
+//! with and what the `backup-doctor:speedtest` event carries (DESIGN.md,
+//! "Contracts"). One camelCase JSON shape; figures that could not be measured
+//! are `null`, never NaN or Infinity (JSON has neither), and a failure
+//! carries a cause in words a person can act on.
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use super::estimator::StopReason;
+
+/// How the measurement ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum TestEnd {
+    /// The download estimate settled.
+    Stable,
+    /// The byte budget was spent.
+    Budget,
+    /// The time cap was reached.
+    TimeCap,
+    /// No data arrived for several seconds.
+    NoData,
+    /// A request failed; see [`SpeedResult::error`].
+    Error,
+    /// The person (or the host page) stopped it.
+    Cancelled,
+}
+
+impl From<StopReason> for TestEnd {
+    fn from(reason: StopReason) -> Self {
+        match reason {
+            StopReason::Stable => Self::Stable,
+            StopReason::Budget => Self::Budget,
+            StopReason::TimeCap => Self::TimeCap,
+            StopReason::NoData => Self::NoData,
+        }
+    }
+}
+
+/// Why a measurement failed, in words for people.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum SpeedTestError {
+    /// The speed-test server answered with an error status.
+    #[error("server said {status}")]
+    ServerStatus {
+        /// The HTTP status.
+        status: u16,
+    },
+    /// The connection broke in the middle of the download.
+    #[error("connection dropped after {}", megabytes(*after_bytes))]
+    Dropped {
+        /// Bytes received before it broke.
+        after_bytes: u64,
+    },
+    /// Nothing arrived for a while.
+    #[error("no data for {} s", whole_seconds(*silent_ms))]
+    NoData {
+        /// How long nothing arrived.
+        silent_ms: f64,
+    },
+    /// `fetch` failed before any response: the browser refused the
+    /// cross-origin request, or there is no connection at all (the browser
+    /// does not tell the two apart).
+    #[error("blocked by the browser (CORS) or offline")]
+    Blocked,
+}
+
+fn megabytes(bytes: u64) -> String {
+    format!("{:.1} MB", bytes as f64 / 1e6)
+}
+
+fn whole_seconds(ms: f64) -> String {
+    if ms.is_finite() && ms > 0.0 {
+        format!("{:.0}", ms / 1_000.0)
+    } else {
+        "a few".to_owned()
+    }
+}
+
+/// A finished speed test (camelCase JSON).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SpeedResult {
+    /// Download speed, Mbit/s.
+    pub download_mbps: Option<f64>,
+    /// Upload speed, Mbit/s (missing when the endpoint or the test skipped it).
+    pub upload_mbps: Option<f64>,
+    /// Idle latency (median round trip), ms.
+    pub latency_ms: Option<f64>,
+    /// Jitter of the idle probes, ms.
+    pub jitter_ms: Option<f64>,
+    /// Median round trip while downloading, ms.
+    pub loaded_latency_ms: Option<f64>,
+    /// Bytes the test downloaded and uploaded.
+    pub bytes_used: u64,
+    /// How long the whole test took, ms.
+    pub duration_ms: f64,
+    /// What ended it.
+    pub stop_reason: TestEnd,
+    /// What went wrong, in words (set with [`SpeedResult::with_error`]).
+    pub error: Option<String>,
+    /// The connection as the browser reports it (`navigator.connection`):
+    /// its `type` then its `effectiveType`, e.g. `"cellular 4g"`, `"wifi"`,
+    /// `"4g"`; `None` where the browser does not say.
+    pub connection: Option<String>,
+    /// `navigator.connection.saveData`.
+    pub save_data: bool,
+}
+
+impl SpeedResult {
+    /// A result with nothing measured yet; fill the fields, then call
+    /// [`sanitized`](Self::sanitized) before handing it out.
+    pub fn new(stop_reason: TestEnd, bytes_used: u64, duration_ms: f64) -> Self {
+        Self {
+            download_mbps: None,
+            upload_mbps: None,
+            latency_ms: None,
+            jitter_ms: None,
+            loaded_latency_ms: None,
+            bytes_used,
+            duration_ms,
+            stop_reason,
+            error: None,
+            connection: None,
+            save_data: false,
+        }
+    }
+
+    /// Marks the result failed with `error`'s words.
+    pub fn with_error(mut self, error: &SpeedTestError) -> Self {
+        self.stop_reason = TestEnd::Error;
+        self.error = Some(error.to_string());
+        self
+    }
+
+    /// The same result with every figure that is not a finite, non-negative
+    /// number turned into `None` (a duration into 0), and an empty connection
+    /// string into `None`.
+    pub fn sanitized(mut self) -> Self {
+        for figure in [
+            &mut self.download_mbps,
+            &mut self.upload_mbps,
+            &mut self.latency_ms,
+            &mut self.jitter_ms,
+            &mut self.loaded_latency_ms,
+        ] {
+            *figure = figure.and_then(finite);
+        }
+        self.duration_ms = finite(self.duration_ms).unwrap_or(0.0);
+        if self
+            .connection
+            .as_deref()
+            .is_some_and(|c| c.trim().is_empty())
+        {
+            self.connection = None;
+        }
+        self
+    }
+
+    /// Whether the browser reports a cellular connection.
+    pub fn is_cellular(&self) -> bool {
+        self.connection
+            .as_deref()
+            .is_some_and(|c| c.to_ascii_lowercase().contains("cellular"))
+    }
+}
+
+/// `Some(value)` for a finite, non-negative number.
+pub fn finite(value: f64) -> Option<f64> {
+    (value.is_finite() && value >= 0.0).then_some(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_uses_the_contract_names() {
+        let mut result = SpeedResult::new(TestEnd::TimeCap, 1_234, 8_000.0);
+        result.download_mbps = Some(9.5);
+        result.save_data = true;
+        let json = serde_json::to_value(&result).unwrap();
+        for key in [
+            "downloadMbps",
+            "uploadMbps",
+            "latencyMs",
+            "jitterMs",
+            "loadedLatencyMs",
+            "bytesUsed",
+            "durationMs",
+            "stopReason",
+            "error",
+            "connection",
+            "saveData",
+        ] {
+            assert!(json.get(key).is_some(), "missing {key} in {json}");
+        }
+        assert_eq!(json["stopReason"], "timeCap");
+        assert_eq!(json["uploadMbps"], serde_json::Value::Null);
+        let back: SpeedResult = serde_json::from_value(json).unwrap();
+        assert_eq!(back, result);
+    }
+
+    #[test]
+    fn every_stop_reason_has_its_contract_spelling() {
+        let spelled: Vec<String> = [
+            TestEnd::Stable,
+            TestEnd::Budget,
+            TestEnd::TimeCap,
+            TestEnd::NoData,
+            TestEnd::Error,
+            TestEnd::Cancelled,
+        ]
+        .iter()
+        .map(|end| {
+            serde_json::to_value(end)
+                .unwrap()
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+        assert_eq!(
+            spelled,
+            [
+                "stable",
+                "budget",
+                "timeCap",
+                "noData",
+                "error",
+                "cancelled"
+            ]
+        );
+        assert_eq!(TestEnd::from(StopReason::NoData), TestEnd::NoData);
+    }
+
+    #[test]
+    fn sanitized_never_leaves_nan_or_infinity() {
+        let mut result = SpeedResult::new(TestEnd::Stable, 0, f64::NAN);
+        result.download_mbps = Some(f64::INFINITY);
+        result.latency_ms = Some(f64::NAN);
+        result.jitter_ms = Some(-2.0);
+        result.upload_mbps = Some(3.0);
+        result.connection = Some("  ".to_owned());
+        let clean = result.sanitized();
+        assert_eq!(clean.download_mbps, None);
+        assert_eq!(clean.latency_ms, None);
+        assert_eq!(clean.jitter_ms, None);
+        assert_eq!(clean.upload_mbps, Some(3.0));
+        assert_eq!(clean.duration_ms, 0.0);
+        assert_eq!(clean.connection, None);
+        let text = serde_json::to_string(&clean).unwrap();
+        assert!(!text.contains("NaN") && !text.contains("inf"), "{text}");
+    }
+
+    #[test]
+    fn errors_read_like_a_person_wrote_them() {
+        let cases = [
+            (
+                SpeedTestError::ServerStatus { status: 503 },
+                "server said 503",
+            ),
+            (
+                SpeedTestError::Dropped {
+                    after_bytes: 3_100_000,
+                },
+                "connection dropped after 3.1 MB",
+            ),
+            (
+                SpeedTestError::NoData { silent_ms: 5_000.0 },
+                "no data for 5 s",
+            ),
+            (
+                SpeedTestError::Blocked,
+                "blocked by the browser (CORS) or offline",
+            ),
+        ];
+        for (error, words) in cases {
+            assert_eq!(error.to_string(), words);
+        }
+        let failed = SpeedResult::new(TestEnd::Stable, 10, 1.0)
+            .with_error(&SpeedTestError::ServerStatus { status: 503 });
+        assert_eq!(failed.stop_reason, TestEnd::Error);
+        assert_eq!(failed.error.as_deref(), Some("server said 503"));
+    }
+
+    #[test]
+    fn cellular_is_read_from_the_connection_type() {
+        let mut result = SpeedResult::new(TestEnd::Stable, 0, 0.0);
+        assert!(!result.is_cellular());
+        result.connection = Some("Cellular 4g".to_owned());
+        assert!(result.is_cellular());
+        result.connection = Some("4g".to_owned());
+        assert!(!result.is_cellular());
+    }
+}

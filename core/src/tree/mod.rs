@@ -1,0 +1,466 @@
+//! The decision tree: the JSON format help-centre authors write (format v1,
+//! see `tree-format.md`), checked into a [`ValidTree`] before anything walks it.
+//!
+//! The model types here mirror the file one to one (serde, unknown fields
+//! refused) so the format has a single definition; [`ValidTree`] is the only
+//! thing the session and the widget accept, which makes "walked an unchecked
+//! tree" impossible to write. Validation lives in `shape` (the JSON shape, node
+//! by node) and `rules` (references, reachability, texts); rich text in
+//! [`text`]; the diagram export in [`mermaid`].
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+mod graph;
+pub mod mermaid;
+mod problem;
+mod rules;
+#[cfg(feature = "schema")]
+mod schema;
+mod shape;
+pub mod text;
+mod valid;
+
+pub use problem::{Problem, ProblemKind, Severity, TreeErrors};
+#[cfg(feature = "schema")]
+pub use schema::json_schema;
+pub use valid::ValidTree;
+
+/// The only tree file format this core understands.
+pub const FORMAT_VERSION: u64 = 1;
+
+/// The largest tree file accepted, in bytes (256 KiB). A tree is a help
+/// article, not a database; anything bigger is a mistake or an attack.
+pub const MAX_TREE_BYTES: usize = 256 * 1024;
+
+/// The language every text must have, and the one shown when a translation
+/// is missing.
+pub const FALLBACK_LANG: &str = "en";
+
+/// A whole tree file, as written by an author.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Tree {
+    /// Format version; must be [`FORMAT_VERSION`].
+    pub format: u64,
+    /// Tree id, `[a-z0-9-]+`; saved sessions remember it.
+    pub id: String,
+    /// Free, non-empty revision; a saved session from another revision is stale.
+    pub revision: String,
+    /// Languages the tree claims to be complete in; "en" first.
+    pub langs: Vec<String>,
+    /// The id of the first node.
+    pub start: NodeId,
+    /// All nodes, in the author's order.
+    pub nodes: Vec<Node>,
+}
+
+/// The id of a node, unique within its tree.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct NodeId(String);
+
+impl NodeId {
+    /// Wraps a node id.
+    pub fn new(id: impl Into<String>) -> Self {
+        NodeId(id.into())
+    }
+
+    /// The id as written in the file.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for NodeId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<&str> for NodeId {
+    fn from(id: &str) -> Self {
+        NodeId(id.to_owned())
+    }
+}
+
+impl PartialEq<str> for NodeId {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for NodeId {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
+/// A text in several languages: `{"en": "...", "es": "..."}`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Localized(pub BTreeMap<String, String>);
+
+impl Localized {
+    /// The text in `lang`, falling back to the primary subtag ("pt-BR" to
+    /// "pt") and then to English. The flag is `true` when English was used
+    /// for another language, so the widget can mark the text as untranslated.
+    pub fn get(&self, lang: &str) -> (&str, bool) {
+        if let Some(text) = self.0.get(lang) {
+            return (text, false);
+        }
+        if let Some((primary, _)) = lang.split_once('-') {
+            if let Some(text) = self.0.get(primary) {
+                return (text, false);
+            }
+        }
+        let text = self.0.get(FALLBACK_LANG).map_or("", String::as_str);
+        (text, lang != FALLBACK_LANG)
+    }
+
+    /// The text in `lang` (or its fallback), without the flag.
+    pub fn text(&self, lang: &str) -> &str {
+        self.get(lang).0
+    }
+
+    /// The English text ("" if missing, which a [`ValidTree`] rules out).
+    pub fn en(&self) -> &str {
+        self.text(FALLBACK_LANG)
+    }
+}
+
+impl<const N: usize> From<[(&str, &str); N]> for Localized {
+    fn from(pairs: [(&str, &str); N]) -> Self {
+        Localized(
+            pairs
+                .iter()
+                .map(|(lang, text)| ((*lang).to_owned(), (*text).to_owned()))
+                .collect(),
+        )
+    }
+}
+
+/// One node of the tree; the `"type"` field says which kind.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub enum Node {
+    /// A question with answers; each answer leads on.
+    Question(Question),
+    /// A thing to try, ending with "Did this fix it?".
+    Fix(Fix),
+    /// The connection-test slot.
+    SpeedTest(SpeedTest),
+    /// An end: resolved, or where to get help.
+    Outcome(Outcome),
+}
+
+/// A question node.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Question {
+    /// Node id.
+    pub id: NodeId,
+    /// The question, plain text.
+    pub title: Localized,
+    /// Optional rich text under the question.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<Localized>,
+    /// When set, the chosen answer is recorded under this name for the
+    /// escalation summary ("platform", "symptom").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fact: Option<String>,
+    /// The answers, in display order.
+    pub answers: Vec<Answer>,
+}
+
+/// One answer of a question.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Answer {
+    /// The answer, plain text.
+    pub label: Localized,
+    /// Where this answer leads.
+    pub next: NodeId,
+}
+
+/// A fix node: something to try.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Fix {
+    /// Node id.
+    pub id: NodeId,
+    /// What to do, plain text.
+    pub title: Localized,
+    /// The exact steps, rich text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<Localized>,
+    /// What can be lost, rich text; shown prominently.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warning: Option<Localized>,
+    /// The label of the explicit confirmation; required exactly when
+    /// `warning` is set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confirm: Option<Localized>,
+    /// Where "Yes, it's fixed" leads.
+    pub fixed: NodeId,
+    /// Where "No, still stuck" and "Skip this step" lead.
+    pub next: NodeId,
+}
+
+/// The speed-test node.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct SpeedTest {
+    /// Node id.
+    pub id: NodeId,
+    /// Title, plain text.
+    pub title: Localized,
+    /// Rich text shown before the test.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<Localized>,
+    /// Where to go when no route matches (or the test is skipped).
+    pub next: NodeId,
+    /// Checked in order after a measurement; the first match wins.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub routes: Vec<Route>,
+}
+
+/// A conditional exit of the speed-test node.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Route {
+    /// The condition on the measurement.
+    pub when: RouteCondition,
+    /// Where it leads.
+    pub next: NodeId,
+}
+
+/// What a measurement can show, for routing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub enum RouteCondition {
+    /// No connection at all.
+    Offline,
+    /// Upload too slow for the backup in a reasonable time.
+    SlowUpload,
+    /// Speed or latency varies a lot.
+    Unstable,
+    /// Latency rises sharply under load (bufferbloat).
+    HighLoadedLatency,
+    /// The browser says the connection is cellular.
+    Cellular,
+}
+
+impl RouteCondition {
+    /// Every condition, in the order of the format description.
+    pub const ALL: [RouteCondition; 5] = [
+        RouteCondition::Offline,
+        RouteCondition::SlowUpload,
+        RouteCondition::Unstable,
+        RouteCondition::HighLoadedLatency,
+        RouteCondition::Cellular,
+    ];
+
+    /// The name used in the file.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RouteCondition::Offline => "offline",
+            RouteCondition::SlowUpload => "slow_upload",
+            RouteCondition::Unstable => "unstable",
+            RouteCondition::HighLoadedLatency => "high_loaded_latency",
+            RouteCondition::Cellular => "cellular",
+        }
+    }
+}
+
+/// An end node.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Outcome {
+    /// Node id.
+    pub id: NodeId,
+    /// Resolved or escalate.
+    pub outcome: OutcomeKind,
+    /// Title, plain text.
+    pub title: Localized,
+    /// Rich text: what now, where to get help.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<Localized>,
+}
+
+/// How a walk ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub enum OutcomeKind {
+    /// The backup is unstuck.
+    Resolved,
+    /// Nothing worked; hand over to support.
+    Escalate,
+}
+
+/// Which way out of a node an edge is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EdgeKind {
+    /// The answer with this index.
+    Answer(usize),
+    /// A fix's "Yes, it's fixed".
+    Fixed,
+    /// A fix's "No, still stuck" (also "Skip this step").
+    NotFixed,
+    /// A speed test's route with this index.
+    Route(usize),
+    /// A speed test's `next`: no route matched, or the test was skipped.
+    Next,
+}
+
+/// One way out of a node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Edge<'a> {
+    /// Which way out.
+    pub kind: EdgeKind,
+    /// Where it leads.
+    pub target: &'a NodeId,
+}
+
+impl Edge<'_> {
+    /// The JSON Pointer of the edge's target field, relative to its node
+    /// (`/answers/1/next`).
+    pub fn pointer(&self) -> String {
+        match self.kind {
+            EdgeKind::Answer(i) => format!("/answers/{i}/next"),
+            EdgeKind::Fixed => "/fixed".to_owned(),
+            EdgeKind::NotFixed | EdgeKind::Next => "/next".to_owned(),
+            EdgeKind::Route(i) => format!("/routes/{i}/next"),
+        }
+    }
+}
+
+impl Node {
+    /// The node's id.
+    pub fn id(&self) -> &NodeId {
+        match self {
+            Node::Question(q) => &q.id,
+            Node::Fix(f) => &f.id,
+            Node::SpeedTest(s) => &s.id,
+            Node::Outcome(o) => &o.id,
+        }
+    }
+
+    /// The node's title (plain text).
+    pub fn title(&self) -> &Localized {
+        match self {
+            Node::Question(q) => &q.title,
+            Node::Fix(f) => &f.title,
+            Node::SpeedTest(s) => &s.title,
+            Node::Outcome(o) => &o.title,
+        }
+    }
+
+    /// The node's body (rich text), if any.
+    pub fn body(&self) -> Option<&Localized> {
+        match self {
+            Node::Question(q) => q.body.as_ref(),
+            Node::Fix(f) => f.body.as_ref(),
+            Node::SpeedTest(s) => s.body.as_ref(),
+            Node::Outcome(o) => o.body.as_ref(),
+        }
+    }
+
+    /// The `"type"` name used in the file.
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            Node::Question(_) => "question",
+            Node::Fix(_) => "fix",
+            Node::SpeedTest(_) => "speed_test",
+            Node::Outcome(_) => "outcome",
+        }
+    }
+
+    /// Every way out of this node, in display order (none for an outcome).
+    pub fn edges(&self) -> Vec<Edge<'_>> {
+        match self {
+            Node::Question(q) => q
+                .answers
+                .iter()
+                .enumerate()
+                .map(|(i, a)| Edge {
+                    kind: EdgeKind::Answer(i),
+                    target: &a.next,
+                })
+                .collect(),
+            Node::Fix(f) => vec![
+                Edge {
+                    kind: EdgeKind::Fixed,
+                    target: &f.fixed,
+                },
+                Edge {
+                    kind: EdgeKind::NotFixed,
+                    target: &f.next,
+                },
+            ],
+            Node::SpeedTest(s) => s
+                .routes
+                .iter()
+                .enumerate()
+                .map(|(i, r)| Edge {
+                    kind: EdgeKind::Route(i),
+                    target: &r.next,
+                })
+                .chain(std::iter::once(Edge {
+                    kind: EdgeKind::Next,
+                    target: &s.next,
+                }))
+                .collect(),
+            Node::Outcome(_) => Vec::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn localized_falls_back_to_english_and_says_so() {
+        let text = Localized::from([("en", "Restart"), ("es", "Reinicia")]);
+        assert_eq!(text.get("es"), ("Reinicia", false));
+        assert_eq!(text.get("es-MX"), ("Reinicia", false));
+        assert_eq!(text.get("de"), ("Restart", true));
+        assert_eq!(text.get("en"), ("Restart", false));
+    }
+
+    #[test]
+    fn node_kinds_use_the_type_tag_and_refuse_unknown_fields() {
+        let ok = r#"{"id":"x","type":"outcome","outcome":"resolved","title":{"en":"Done"}}"#;
+        let node: Node = serde_json::from_str(ok).expect("valid outcome");
+        assert_eq!(node.kind_name(), "outcome");
+        assert!(node.edges().is_empty());
+        let typo = r#"{"id":"x","type":"outcome","outcome":"resolved","titel":{"en":"Done"}}"#;
+        assert!(serde_json::from_str::<Node>(typo).is_err());
+    }
+
+    #[test]
+    fn fix_edges_are_fixed_then_not_fixed() {
+        let fix = r#"{"id":"f","type":"fix","title":{"en":"Try"},"fixed":"a","next":"b"}"#;
+        let node: Node = serde_json::from_str(fix).expect("valid fix");
+        let edges = node.edges();
+        assert_eq!(edges[0].target, "a");
+        assert_eq!(edges[0].pointer(), "/fixed");
+        assert_eq!(edges[1].target, "b");
+        assert_eq!(edges[1].pointer(), "/next");
+    }
+}

@@ -1,0 +1,276 @@
+//! The rules a well-shaped tree must follow: header values, unique ids,
+//! references that resolve, texts that are present (and translated), links
+//! that are safe, and a graph in which every step is reachable and every walk
+//! can end in an outcome.
+//!
+//! The rules run even when some nodes are broken, so an author sees every
+//! problem at once; the graph rules alone wait for a complete tree, because
+//! a missing node would make them report nonsense.
+
+use std::collections::{HashMap, HashSet};
+
+use super::graph::Graph;
+use super::problem::{Problem, ProblemKind};
+use super::shape::pointer;
+use super::{text, Localized, Node, NodeId, FALLBACK_LANG, FORMAT_VERSION};
+
+/// The header fields that could be read.
+pub(super) struct Header<'a> {
+    pub format: Option<u64>,
+    pub id: Option<&'a str>,
+    pub revision: Option<&'a str>,
+    pub langs: Option<&'a [String]>,
+    pub start: Option<&'a NodeId>,
+}
+
+/// One element of `nodes`: its id if readable, the node if well-shaped.
+pub(super) type Slot<'a> = (Option<&'a NodeId>, Option<&'a Node>);
+
+/// Applies every rule, appending problems in file order as far as possible.
+pub(super) fn check(header: &Header<'_>, slots: &[Slot<'_>], problems: &mut Vec<Problem>) {
+    let mut out = Out { problems };
+    check_header(header, &mut out);
+    let known = check_ids(slots, &mut out);
+    if let Some(start) = header.start {
+        if !known.contains(start.as_str()) {
+            out.push(
+                None,
+                "/start",
+                ProblemKind::UnknownReference {
+                    target: start.clone(),
+                },
+            );
+        }
+    }
+    let langs = header.langs.unwrap_or_default();
+    for (i, slot) in slots.iter().enumerate() {
+        if let (_, Some(node)) = slot {
+            check_node(node, &format!("/nodes/{i}"), langs, &known, &mut out);
+        }
+    }
+    let complete: Option<Vec<&Node>> = slots.iter().map(|(_, node)| *node).collect();
+    if let (Some(nodes), Some(start)) = (complete, header.start) {
+        check_graph(&nodes, start, &mut out);
+    }
+}
+
+struct Out<'a> {
+    problems: &'a mut Vec<Problem>,
+}
+
+impl Out<'_> {
+    fn push(&mut self, node: Option<&NodeId>, path: &str, kind: ProblemKind) {
+        self.problems.push(Problem {
+            severity: kind.severity(),
+            node: node.cloned(),
+            path: path.to_owned(),
+            kind,
+        });
+    }
+}
+
+fn check_header(header: &Header<'_>, out: &mut Out<'_>) {
+    if let Some(found) = header.format.filter(|f| *f != FORMAT_VERSION) {
+        out.push(
+            None,
+            "/format",
+            ProblemKind::WrongFormat {
+                found: found.to_string(),
+            },
+        );
+    }
+    if let Some(id) = header.id {
+        let ok = !id.is_empty()
+            && id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        if !ok {
+            out.push(
+                None,
+                "/id",
+                ProblemKind::BadValue {
+                    reason: format!(
+                        "the tree id \"{id}\" must be lowercase letters, digits and dashes, like \"whatsapp-backup-stuck\""
+                    ),
+                },
+            );
+        }
+    }
+    if header.revision.is_some_and(|r| r.trim().is_empty()) {
+        out.push(
+            None,
+            "/revision",
+            ProblemKind::BadValue {
+                reason: "the revision must not be empty (e.g. \"2026-11-26.1\")".to_owned(),
+            },
+        );
+    }
+    if let Some(langs) = header.langs {
+        if !langs.iter().any(|l| l == FALLBACK_LANG) {
+            out.push(None, "/langs", ProblemKind::MissingEnglish);
+        } else if langs[0] != FALLBACK_LANG {
+            out.push(
+                None,
+                "/langs",
+                ProblemKind::BadValue {
+                    reason: "\"en\" must be the first language: it is the fallback".to_owned(),
+                },
+            );
+        }
+        let mut seen = HashSet::new();
+        for (i, lang) in langs.iter().enumerate() {
+            let well_formed = !lang.is_empty()
+                && lang.len() <= 35
+                && lang.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+            if !well_formed {
+                out.push(
+                    None,
+                    &format!("/langs/{i}"),
+                    ProblemKind::BadValue {
+                        reason: format!("\"{lang}\" is not a language code like \"es\" or \"pt-BR\""),
+                    },
+                );
+            } else if !seen.insert(lang.as_str()) {
+                out.push(
+                    None,
+                    &format!("/langs/{i}"),
+                    ProblemKind::BadValue {
+                        reason: format!("\"{lang}\" is listed twice"),
+                    },
+                );
+            }
+        }
+    }
+}
+
+/// Reports duplicate ids and returns every id that exists (broken nodes included).
+fn check_ids<'a>(slots: &[Slot<'a>], out: &mut Out<'_>) -> HashSet<&'a str> {
+    let mut first: HashMap<&str, usize> = HashMap::new();
+    for (i, (id, _)) in slots.iter().enumerate() {
+        let Some(id) = id else { continue };
+        match first.get(id.as_str()) {
+            Some(&earlier) => out.push(
+                Some(id),
+                &format!("/nodes/{i}/id"),
+                ProblemKind::DuplicateId {
+                    first: format!("/nodes/{earlier}"),
+                },
+            ),
+            None => {
+                first.insert(id.as_str(), i);
+            }
+        }
+    }
+    first.into_keys().collect()
+}
+
+fn check_node(node: &Node, at: &str, langs: &[String], known: &HashSet<&str>, out: &mut Out<'_>) {
+    let id = Some(node.id());
+    for edge in node.edges() {
+        if !known.contains(edge.target.as_str()) {
+            out.push(
+                id,
+                &format!("{at}{}", edge.pointer()),
+                ProblemKind::UnknownReference {
+                    target: edge.target.clone(),
+                },
+            );
+        }
+    }
+    let texts = Texts { id, langs };
+    texts.plain(node.title(), &pointer(at, "title"), out);
+    if let Some(body) = node.body() {
+        texts.rich(body, &pointer(at, "body"), false, out);
+    }
+    match node {
+        Node::Question(question) => {
+            if question.answers.is_empty() {
+                out.push(id, &pointer(at, "answers"), ProblemKind::NoWayForward);
+            }
+            for (i, answer) in question.answers.iter().enumerate() {
+                texts.plain(&answer.label, &format!("{at}/answers/{i}/label"), out);
+            }
+        }
+        Node::Fix(fix) => {
+            if let Some(warning) = &fix.warning {
+                texts.rich(warning, &pointer(at, "warning"), true, out);
+            }
+            if let Some(confirm) = &fix.confirm {
+                texts.plain(confirm, &pointer(at, "confirm"), out);
+            }
+            match (&fix.warning, &fix.confirm) {
+                (Some(_), None) => out.push(id, at, ProblemKind::WarningWithoutConfirm),
+                (None, Some(_)) => out.push(id, &pointer(at, "confirm"), ProblemKind::ConfirmWithoutWarning),
+                _ => {}
+            }
+        }
+        Node::SpeedTest(_) | Node::Outcome(_) => {}
+    }
+}
+
+/// Checks texts against the tree's languages.
+struct Texts<'a> {
+    id: Option<&'a NodeId>,
+    langs: &'a [String],
+}
+
+impl Texts<'_> {
+    /// A title, label or confirm: must be there in English and not blank.
+    fn plain(&self, text: &Localized, at: &str, out: &mut Out<'_>) {
+        self.languages(text, at, out);
+        for (lang, value) in &text.0 {
+            if value.trim().is_empty() {
+                out.push(self.id, &pointer(at, lang), ProblemKind::EmptyText { lang: lang.clone() });
+            }
+        }
+    }
+
+    /// A body or warning: links must be safe; a warning must not be blank.
+    fn rich(&self, text: &Localized, at: &str, must_not_be_blank: bool, out: &mut Out<'_>) {
+        self.languages(text, at, out);
+        for (lang, value) in &text.0 {
+            if must_not_be_blank && value.trim().is_empty() {
+                out.push(self.id, &pointer(at, lang), ProblemKind::EmptyText { lang: lang.clone() });
+            }
+            for href in text::bad_links(value) {
+                out.push(self.id, &pointer(at, lang), ProblemKind::BadLink { href });
+            }
+        }
+    }
+
+    fn languages(&self, text: &Localized, at: &str, out: &mut Out<'_>) {
+        if !text.0.contains_key(FALLBACK_LANG) {
+            out.push(self.id, at, ProblemKind::MissingEnglish);
+        }
+        for lang in self.langs {
+            if lang != FALLBACK_LANG && !text.0.contains_key(lang) {
+                out.push(self.id, at, ProblemKind::MissingTranslation { lang: lang.clone() });
+            }
+        }
+    }
+}
+
+fn check_graph(nodes: &[&Node], start: &NodeId, out: &mut Out<'_>) {
+    let Some(start_index) = nodes.iter().position(|n| n.id() == start) else {
+        return;
+    };
+    let graph = Graph::new(nodes);
+    let reachable = graph.reachable_from(start_index);
+    let mut seen = HashSet::new();
+    for (i, node) in nodes.iter().enumerate() {
+        // A duplicate is already reported; calling it unreachable too is noise.
+        let first_of_its_id = seen.insert(node.id().as_str());
+        if !reachable[i] && first_of_its_id {
+            out.push(Some(node.id()), &format!("/nodes/{i}"), ProblemKind::Unreachable);
+        }
+    }
+    for group in graph.loops_without_exit() {
+        let first = group[0];
+        let members = group.iter().map(|&m| nodes[m].id().clone()).collect();
+        out.push(
+            Some(nodes[first].id()),
+            &format!("/nodes/{first}"),
+            ProblemKind::CycleWithoutExit { members },
+        );
+    }
+}

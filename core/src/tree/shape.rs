@@ -1,0 +1,442 @@
+//! The JSON shape of a tree file, checked field by field before serde sees it.
+//!
+//! serde stops at the first mistake and does not say where it was; authors
+//! need every mistake at once, each with its JSON Pointer. So the file is read
+//! as a `serde_json::Value`, every node is checked on its own against the
+//! field tables below, and only nodes that pass are deserialized into
+//! [`Node`]. A node that fails is still remembered by id, so references to it
+//! do not pile up as extra "does not exist" problems.
+
+use serde_json::{Map, Value};
+
+use super::problem::{Problem, ProblemKind, Severity};
+use super::{Node, NodeId, RouteCondition, FORMAT_VERSION};
+
+/// The header and nodes of a tree file, as far as they could be read.
+#[derive(Debug, Default)]
+pub(super) struct Draft {
+    pub format: Option<u64>,
+    pub id: Option<String>,
+    pub revision: Option<String>,
+    pub langs: Option<Vec<String>>,
+    pub start: Option<NodeId>,
+    /// One entry per element of `nodes`, in file order.
+    pub nodes: Vec<DraftNode>,
+    /// False when `format` is not [`FORMAT_VERSION`]: nothing else is checked,
+    /// since another format's fields mean other things.
+    pub readable: bool,
+}
+
+/// One element of `nodes`.
+#[derive(Debug)]
+pub(super) struct DraftNode {
+    /// The id, when it is a string (even if the rest of the node is broken).
+    pub id: Option<NodeId>,
+    /// The node, when its shape is right.
+    pub node: Option<Node>,
+}
+
+#[derive(Clone, Copy)]
+enum Shape {
+    Text,
+    Id,
+    Name,
+    Answers,
+    Routes,
+    Condition,
+    OutcomeKind,
+}
+
+struct Field {
+    name: &'static str,
+    shape: Shape,
+    required: bool,
+}
+
+const fn req(name: &'static str, shape: Shape) -> Field {
+    Field {
+        name,
+        shape,
+        required: true,
+    }
+}
+
+const fn opt(name: &'static str, shape: Shape) -> Field {
+    Field {
+        name,
+        shape,
+        required: false,
+    }
+}
+
+const QUESTION: &[Field] = &[
+    req("id", Shape::Id),
+    req("title", Shape::Text),
+    opt("body", Shape::Text),
+    opt("fact", Shape::Name),
+    req("answers", Shape::Answers),
+];
+const FIX: &[Field] = &[
+    req("id", Shape::Id),
+    req("title", Shape::Text),
+    opt("body", Shape::Text),
+    opt("warning", Shape::Text),
+    opt("confirm", Shape::Text),
+    req("fixed", Shape::Id),
+    req("next", Shape::Id),
+];
+const SPEED_TEST: &[Field] = &[
+    req("id", Shape::Id),
+    req("title", Shape::Text),
+    opt("body", Shape::Text),
+    req("next", Shape::Id),
+    opt("routes", Shape::Routes),
+];
+const OUTCOME: &[Field] = &[
+    req("id", Shape::Id),
+    req("outcome", Shape::OutcomeKind),
+    req("title", Shape::Text),
+    opt("body", Shape::Text),
+];
+const ANSWER: &[Field] = &[req("label", Shape::Text), req("next", Shape::Id)];
+const ROUTE: &[Field] = &[req("when", Shape::Condition), req("next", Shape::Id)];
+
+const TREE_FIELDS: &[&str] = &["format", "id", "revision", "langs", "start", "nodes"];
+const NODE_TYPES: &[&str] = &["question", "fix", "speed_test", "outcome"];
+
+/// Collects problems with the node they belong to.
+struct Report<'a> {
+    node: Option<NodeId>,
+    problems: &'a mut Vec<Problem>,
+}
+
+impl Report<'_> {
+    fn push(&mut self, path: &str, kind: ProblemKind) {
+        self.problems.push(Problem {
+            severity: Severity::Error,
+            node: self.node.clone(),
+            path: path.to_owned(),
+            kind,
+        });
+    }
+}
+
+/// Reads the whole file's shape, reporting every problem into `problems`.
+pub(super) fn read(value: &Value, problems: &mut Vec<Problem>) -> Draft {
+    let mut report = Report {
+        node: None,
+        problems,
+    };
+    let mut draft = Draft::default();
+    let Some(object) = value.as_object() else {
+        report.push("", wrong("an object with format, id, revision, langs, start and nodes", value));
+        return draft;
+    };
+    match object.get("format") {
+        None => report.push("", ProblemKind::MissingField { field: "format" }),
+        Some(Value::Number(n)) if n.as_u64() == Some(FORMAT_VERSION) => {
+            draft.format = n.as_u64();
+        }
+        Some(Value::Number(n)) => {
+            report.push("/format", ProblemKind::WrongFormat { found: n.to_string() });
+            return draft;
+        }
+        Some(other) => {
+            report.push("/format", wrong("the number 1", other));
+            return draft;
+        }
+    }
+    draft.readable = true;
+    for key in object.keys() {
+        if !TREE_FIELDS.contains(&key.as_str()) {
+            report.push(&pointer("", key), unknown(key, TREE_FIELDS));
+        }
+    }
+    draft.id = string_field(object, "id", "", &mut report);
+    draft.revision = string_field(object, "revision", "", &mut report);
+    draft.start = string_field(object, "start", "", &mut report).map(NodeId::new);
+    draft.langs = match object.get("langs") {
+        None => {
+            report.push("", ProblemKind::MissingField { field: "langs" });
+            None
+        }
+        Some(Value::Array(items)) => {
+            let mut langs = Vec::new();
+            for (i, item) in items.iter().enumerate() {
+                match item.as_str() {
+                    Some(lang) => langs.push(lang.to_owned()),
+                    None => report.push(&format!("/langs/{i}"), wrong("a language code like \"en\"", item)),
+                }
+            }
+            Some(langs)
+        }
+        Some(other) => {
+            report.push("/langs", wrong("a list of language codes like [\"en\"]", other));
+            None
+        }
+    };
+    match object.get("nodes") {
+        None => report.push("", ProblemKind::MissingField { field: "nodes" }),
+        Some(Value::Array(items)) => {
+            draft.nodes = items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| read_node(item, &format!("/nodes/{i}"), report.problems))
+                .collect();
+        }
+        Some(other) => report.push("/nodes", wrong("a list of nodes", other)),
+    }
+    draft
+}
+
+fn string_field(object: &Map<String, Value>, name: &'static str, at: &str, report: &mut Report<'_>) -> Option<String> {
+    match object.get(name) {
+        None => {
+            report.push(at, ProblemKind::MissingField { field: name });
+            None
+        }
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(other) => {
+            report.push(&pointer(at, name), wrong("a string", other));
+            None
+        }
+    }
+}
+
+fn read_node(value: &Value, path: &str, problems: &mut Vec<Problem>) -> DraftNode {
+    let id = value
+        .get("id")
+        .and_then(Value::as_str)
+        .filter(|id| !id.is_empty())
+        .map(NodeId::new);
+    let mut report = Report {
+        node: id.clone(),
+        problems,
+    };
+    let broken = DraftNode {
+        id: id.clone(),
+        node: None,
+    };
+    let Some(object) = value.as_object() else {
+        report.push(path, wrong("a node (an object with \"id\" and \"type\")", value));
+        return broken;
+    };
+    let fields = match object.get("type") {
+        None => {
+            report.push(path, ProblemKind::MissingField { field: "type" });
+            // Still check the id, so a typo there is not lost.
+            if let Some(id_value) = object.get("id") {
+                check_value(id_value, Shape::Id, &pointer(path, "id"), &mut report);
+            }
+            return broken;
+        }
+        Some(Value::String(kind)) => match kind.as_str() {
+            "question" => QUESTION,
+            "fix" => FIX,
+            "speed_test" => SPEED_TEST,
+            "outcome" => OUTCOME,
+            other => {
+                report.push(
+                    &pointer(path, "type"),
+                    ProblemKind::BadValue {
+                        reason: format!(
+                            "\"{other}\" is not a node type; use one of {}",
+                            NODE_TYPES.join(", ")
+                        ),
+                    },
+                );
+                return broken;
+            }
+        },
+        Some(other) => {
+            report.push(&pointer(path, "type"), wrong("a node type like \"question\"", other));
+            return broken;
+        }
+    };
+    let before = report.problems.len();
+    check_object(object, fields, true, path, &mut report);
+    if report.problems.len() > before {
+        return broken;
+    }
+    match serde_json::from_value::<Node>(value.clone()) {
+        Ok(node) => DraftNode {
+            id,
+            node: Some(node),
+        },
+        Err(error) => {
+            // The tables above should catch everything serde refuses; if they
+            // ever disagree, serde's own words are still better than nothing.
+            report.push(
+                path,
+                ProblemKind::BadValue {
+                    reason: error.to_string(),
+                },
+            );
+            broken
+        }
+    }
+}
+
+fn check_object(
+    object: &Map<String, Value>,
+    fields: &[Field],
+    is_node: bool,
+    path: &str,
+    report: &mut Report<'_>,
+) {
+    let mut allowed: Vec<&'static str> = fields.iter().map(|f| f.name).collect();
+    if is_node {
+        allowed.insert(1, "type");
+    }
+    for key in object.keys() {
+        if !allowed.contains(&key.as_str()) {
+            report.push(&pointer(path, key), unknown(key, &allowed));
+        }
+    }
+    for field in fields {
+        match object.get(field.name) {
+            None if field.required => {
+                report.push(path, ProblemKind::MissingField { field: field.name })
+            }
+            None | Some(Value::Null) if !field.required => {}
+            None => {}
+            Some(value) => check_value(value, field.shape, &pointer(path, field.name), report),
+        }
+    }
+}
+
+fn check_value(value: &Value, shape: Shape, path: &str, report: &mut Report<'_>) {
+    match shape {
+        Shape::Text => match value.as_object() {
+            Some(texts) => {
+                for (lang, text) in texts {
+                    if !text.is_string() {
+                        report.push(&pointer(path, lang), wrong("a string", text));
+                    }
+                }
+            }
+            None => report.push(path, wrong("a text like {\"en\": \"...\"}", value)),
+        },
+        Shape::Id => match value.as_str() {
+            Some("") => report.push(
+                path,
+                ProblemKind::BadValue {
+                    reason: "a node id must not be empty".to_owned(),
+                },
+            ),
+            Some(_) => {}
+            None => report.push(path, wrong("a node id (a string)", value)),
+        },
+        Shape::Name => match value.as_str() {
+            Some(name) if name.trim().is_empty() => report.push(
+                path,
+                ProblemKind::BadValue {
+                    reason: "the fact name must not be empty".to_owned(),
+                },
+            ),
+            Some(_) => {}
+            None => report.push(path, wrong("a string", value)),
+        },
+        Shape::Answers | Shape::Routes => {
+            let (fields, what) = match shape {
+                Shape::Answers => (ANSWER, "an answer like {\"label\": {...}, \"next\": \"...\"}"),
+                _ => (ROUTE, "a route like {\"when\": \"offline\", \"next\": \"...\"}"),
+            };
+            let Some(items) = value.as_array() else {
+                report.push(path, wrong("a list", value));
+                return;
+            };
+            for (i, item) in items.iter().enumerate() {
+                let at = format!("{path}/{i}");
+                match item.as_object() {
+                    Some(object) => check_object(object, fields, false, &at, report),
+                    None => report.push(&at, wrong(what, item)),
+                }
+            }
+        }
+        Shape::Condition => {
+            let names: Vec<&str> = RouteCondition::ALL.iter().map(|c| c.as_str()).collect();
+            one_of(value, &names, "route condition", path, report);
+        }
+        Shape::OutcomeKind => one_of(value, &["resolved", "escalate"], "outcome", path, report),
+    }
+}
+
+fn one_of(value: &Value, names: &[&str], what: &str, path: &str, report: &mut Report<'_>) {
+    match value.as_str() {
+        Some(name) if names.contains(&name) => {}
+        Some(name) => report.push(
+            path,
+            ProblemKind::BadValue {
+                reason: format!("\"{name}\" is not a known {what}; use one of {}", names.join(", ")),
+            },
+        ),
+        None => report.push(path, wrong("a string", value)),
+    }
+}
+
+fn unknown(field: &str, expected: &[&'static str]) -> ProblemKind {
+    ProblemKind::UnknownField {
+        field: field.to_owned(),
+        expected: expected.to_vec(),
+    }
+}
+
+fn wrong(expected: &'static str, found: &Value) -> ProblemKind {
+    ProblemKind::WrongType {
+        expected,
+        found: match found {
+            Value::Null => "null",
+            Value::Bool(_) => "true/false",
+            Value::Number(_) => "a number",
+            Value::String(_) => "a string",
+            Value::Array(_) => "a list",
+            Value::Object(_) => "an object",
+        },
+    }
+}
+
+/// Appends one reference token to a JSON Pointer, escaping `~` and `/`.
+pub(super) fn pointer(base: &str, token: &str) -> String {
+    format!("{base}/{}", token.replace('~', "~0").replace('/', "~1"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read_str(json: &str) -> (Draft, Vec<Problem>) {
+        let value: Value = serde_json::from_str(json).expect("test JSON");
+        let mut problems = Vec::new();
+        let draft = read(&value, &mut problems);
+        (draft, problems)
+    }
+
+    #[test]
+    fn broken_nodes_keep_their_id_and_good_ones_parse() {
+        let (draft, problems) = read_str(
+            r#"{"format":1,"id":"t","revision":"1","langs":["en"],"start":"a","nodes":[
+                {"id":"a","type":"question","title":{"en":"Q"},"answers":[{"label":{"en":"x"},"nxt":"b"}]},
+                {"id":"b","type":"outcome","outcome":"resolved","title":{"en":"Done"}}]}"#,
+        );
+        assert_eq!(draft.nodes[0].id, Some(NodeId::from("a")));
+        assert!(draft.nodes[0].node.is_none());
+        assert!(draft.nodes[1].node.is_some());
+        let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(paths, ["/nodes/0/answers/0/nxt", "/nodes/0/answers/0"]);
+        assert!(matches!(problems[1].kind, ProblemKind::MissingField { field: "next" }));
+    }
+
+    #[test]
+    fn pointer_escapes_slash_and_tilde() {
+        assert_eq!(pointer("/nodes/0", "a/b~c"), "/nodes/0/a~1b~0c");
+    }
+
+    #[test]
+    fn another_format_stops_reading() {
+        let (draft, problems) = read_str(r#"{"format":2,"whatever":true}"#);
+        assert!(!draft.readable);
+        assert_eq!(problems.len(), 1);
+        assert!(matches!(problems[0].kind, ProblemKind::WrongFormat { .. }));
+    }
+}

@@ -1,0 +1,43 @@
+// Shared set-up for the end-to-end tests: Debian's Chromium driven by
+// playwright-core, a phone-sized context, and a record of console errors so
+// every test can assert the page stayed clean.
+import { chromium } from "playwright-core";
+import { mkdirSync } from "node:fs";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const BASE_URL = process.env.BASE_URL ?? "http://127.0.0.1:8080/";
+export const ARTIFACTS = join(dirname(fileURLToPath(import.meta.url)), "artifacts");
+mkdirSync(ARTIFACTS, { recursive: true });
+
+/** A phone: 390x844 CSS px, touch, as the people who use the widget hold it. */
+export const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 };
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    args: [
+      "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update",
+      "--disable-sync", "--disable-dev-shm-usage",
+    ],
+  });
+}
+
+/**
+ * Opens a page in a fresh context; `page.consoleErrors` collects console
+ * errors and uncaught exceptions.
+ */
+export async function openPage(browser, path = "", contextOptions = PHONE) {
+  const context = await browser.newContext(contextOptions);
+  const page = await context.newPage();
+  page.consoleErrors = [];
+  page.on("console", (m) => { if (m.type() === "error") page.consoleErrors.push(m.text()); });
+  page.on("pageerror", (e) => page.consoleErrors.push(String(e)));
+  if (path !== null) await page.goto(new URL(path, BASE_URL).href);
+  return page;
+}
+
+export function artifact(name) {
+  return join(ARTIFACTS, name);
+}

@@ -1,0 +1,170 @@
+// The troubleshooter as a person uses it on a phone: whole paths by taps,
+// a reload in the middle, a shared link, and an author's broken tree.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { launch, openPage, artifact } from "./harness.mjs";
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+const heading = (page) => page.locator(".bd-step h2");
+
+async function headingText(page) {
+  await heading(page).waitFor({ timeout: 15000 });
+  return (await heading(page).innerText()).trim();
+}
+
+/** Taps a button by its visible words, then waits for the step to change. */
+async function tap(page, name) {
+  const before = await headingText(page);
+  await page.getByRole("button", { name, exact: true }).tap();
+  await page.waitForFunction(
+    (b) => document.querySelector(".bd-step h2")?.innerText.trim() !== b, before, { timeout: 5000 });
+}
+
+/**
+ * Walks "not fixed" through every step from the current one to an outcome,
+ * confirming warnings on the way; returns the headings seen.
+ */
+async function walkToOutcome(page) {
+  const seen = [];
+  for (let i = 0; i < 60; i++) {
+    const title = await headingText(page);
+    seen.push(title);
+    if (await page.locator(".bd-outcome").count()) return seen;
+    const confirm = page.locator(".bd-confirm");
+    if (await confirm.count()) {
+      await confirm.tap();
+      await page.getByRole("button", { name: "No, still stuck" }).waitFor();
+    }
+    for (const name of ["No, still stuck", "Continue"]) {
+      const b = page.getByRole("button", { name, exact: true });
+      if (await b.count()) { await tap(page, name); break; }
+    }
+  }
+  throw new Error(`no outcome after 60 steps: ${seen.join(" > ")}`);
+}
+
+test("a full Android path by taps ends at support with a summary to copy", async () => {
+  const page = await openPage(browser, "");
+  await tap(page, "Android");
+  const symptom = page.locator(".bd-actions button").first();
+  const symptomText = (await symptom.innerText()).trim();
+  await symptom.tap();
+  const seen = await walkToOutcome(page);
+  assert.ok(seen.length >= 12, `Android path visits every fix: ${seen.join(" > ")}`);
+  assert.equal(await page.locator(".bd-outcome[data-outcome=escalate]").count(), 1);
+  const summary = await page.locator(".bd-summary textarea").inputValue();
+  assert.match(summary, /Android/);
+  assert.ok(summary.includes(symptomText), `summary names the symptom: ${summary}`);
+  assert.match(summary, /Restart/i, "summary lists the steps tried");
+  await page.screenshot({ path: artifact("android-escalate.png"), fullPage: true });
+  assert.deepEqual(page.consoleErrors, []);
+  await page.context().close();
+});
+
+test("a full iPhone path by taps: a fix works and the widget says which", async () => {
+  const page = await openPage(browser, "");
+  await tap(page, "iPhone");
+  await page.locator(".bd-actions button").nth(1).tap();
+  await page.getByRole("button", { name: "No, still stuck" }).waitFor();
+  await tap(page, "No, still stuck");
+  const fixing = await headingText(page);
+  await tap(page, "Yes, the backup works now");
+  assert.equal(await page.locator(".bd-outcome[data-outcome=resolved]").count(), 1);
+  assert.ok((await page.locator(".bd-fixed-by").innerText()).includes(fixing));
+  await page.screenshot({ path: artifact("iphone-resolved.png"), fullPage: true });
+  // And the whole iPhone chain, walked to its end, reaches support.
+  await tap(page, "Start over");
+  await tap(page, "iPhone");
+  await page.locator(".bd-actions button").first().tap();
+  const seen = await walkToOutcome(page);
+  assert.ok(seen.length >= 12, seen.join(" > "));
+  assert.match(await page.locator(".bd-summary textarea").inputValue(), /iPhone/);
+  assert.deepEqual(page.consoleErrors, []);
+  await page.context().close();
+});
+
+test("warning steps need an explicit confirmation before their instructions", async () => {
+  const page = await openPage(browser, "");
+  await tap(page, "Android");
+  await page.locator(".bd-actions button").first().tap();
+  for (let i = 0; i < 20 && !(await page.locator(".bd-warning").count()); i++) {
+    const b = page.getByRole("button", { name: /^(No, still stuck|Continue)$/ });
+    await tap(page, await b.first().innerText());
+  }
+  assert.equal(await page.locator(".bd-warning").count(), 1, "a warning step was reached");
+  assert.equal(await page.getByRole("button", { name: "No, still stuck" }).count(), 0,
+    "no answer before confirming");
+  await page.locator(".bd-confirm").tap();
+  await page.getByRole("button", { name: "No, still stuck" }).waitFor();
+  await page.context().close();
+});
+
+test("a reload in the middle resumes at the same step; back and changing an answer work", async () => {
+  const page = await openPage(browser, "");
+  await tap(page, "Android");
+  await page.locator(".bd-actions button").first().tap();
+  await tap(page, "No, still stuck");
+  await tap(page, "No, still stuck");
+  const here = await headingText(page);
+  await page.reload();
+  assert.equal(await headingText(page), here);
+  await page.close();
+  // A killed browser: a new page in the same profile.
+  const again = await page.context().newPage();
+  await again.goto(new URL("", process.env.BASE_URL ?? "http://127.0.0.1:8080/").href);
+  assert.equal(await headingText(again), here);
+  await tap(again, "Back");
+  assert.notEqual(await headingText(again), here);
+  // Change the platform answer from the breadcrumb.
+  await again.locator(".bd-breadcrumb summary").tap();
+  await again.locator(".bd-breadcrumb button").first().tap();
+  await again.getByRole("button", { name: "iPhone" }).waitFor();
+  await page.context().close();
+});
+
+test("a shared link opens the same step on another device", async () => {
+  const page = await openPage(browser, "");
+  await tap(page, "iPhone");
+  await page.locator(".bd-actions button").first().tap();
+  await tap(page, "No, still stuck");
+  const here = await headingText(page);
+  const link = page.url();
+  assert.match(link, /#step=/);
+  await page.context().close();
+  const other = await openPage(browser, link);
+  assert.equal(await headingText(other), here);
+  await other.context().close();
+});
+
+test("an author's broken tree shows every problem, with node ids and paths", async () => {
+  const page = await openPage(browser, null);
+  const broken = {
+    format: 1, id: "mine", revision: "1", langs: ["en"], start: "a",
+    nodes: [
+      { id: "a", type: "question", title: { en: "Q" }, answers: [{ label: { en: "x" }, next: "nowhere" }] },
+      { id: "b", type: "fix", title: { en: "" }, fixed: "a", next: "a" },
+    ],
+  };
+  await page.route("**/trees/broken.json", (r) =>
+    r.fulfill({ contentType: "application/json", body: JSON.stringify(broken) }));
+  await page.goto(new URL("?tree=/trees/broken.json", process.env.BASE_URL ?? "http://127.0.0.1:8080/").href);
+  const list = page.locator(".bd-problems li");
+  await list.first().waitFor({ timeout: 15000 });
+  const text = await page.locator(".bd-problems").innerText();
+  assert.match(text, /"nowhere"/);
+  assert.match(text, /\/nodes\/0\/answers\/0\/next/);
+  assert.match(text, /node "b"/);
+  assert.ok(await list.count() >= 3, text);
+  await page.screenshot({ path: artifact("broken-tree.png"), fullPage: true });
+  await page.context().close();
+});
+
+test("a tree URL that fails says why and offers a retry", async () => {
+  const page = await openPage(browser, "?tree=" + encodeURIComponent("/__fault/tree?mode=status500"));
+  await page.getByRole("button", { name: "Try again" }).waitFor({ timeout: 15000 });
+  assert.match(await page.locator(".bd-problems").innerText(), /500/);
+  await page.context().close();
+});

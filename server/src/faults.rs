@@ -1,0 +1,213 @@
+//! Fault injection for browser tests (only with `--faults`): speed-test
+//! downloads and tree loads that fail the ways real networks and servers do,
+//! so the widget's error paths can be tested as a user would meet them.
+//!
+//! - `GET /__fault/down?mode=M[&bytes=N]`: `status500` (a 503 with a body),
+//!   `status404`, `drop` (about half the bytes, then the connection is cut),
+//!   `stall` (64 KiB, then silence on an open connection), `nocors` (a valid
+//!   body without `Access-Control-Allow-Origin`).
+//! - `GET /__fault/tree?mode=M`: `status404`, `status500`, `html` (a login
+//!   page where JSON was expected), `notjson`, `huge` (5 MiB of JSON),
+//!   `endless` (a JSON body that never ends), `timeout` (headers never come).
+//!
+//! Hanging faults end when the client goes away, or after
+//! [`HANG_LIMIT`] at the latest.
+
+use std::convert::Infallible;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::{Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use bytes::Bytes;
+use futures_util::stream;
+
+use crate::endpoint_headers::WithoutCors;
+use crate::payload::{Cut, RandomPayload};
+use crate::speedtest::{bad_request, parse_bytes, plain_text, query_value};
+use crate::stats::OpenFault;
+use crate::AppState;
+
+/// Longest a hanging fault waits for its client to leave.
+pub const HANG_LIMIT: Duration = Duration::from_secs(300);
+
+/// Payload size of `/__fault/down` when `bytes` is not given: 10 MB.
+pub const DEFAULT_FAULT_DOWN_BYTES: u64 = 10_000_000;
+
+/// Bytes `stall` sends before it goes silent.
+pub const STALL_AFTER_BYTES: u64 = 64 * 1024;
+
+/// Size of the `huge` tree body: 5 MiB.
+pub const HUGE_TREE_BYTES: usize = 5 * 1024 * 1024;
+
+/// Pause between pieces of the `endless` tree body.
+pub const ENDLESS_PIECE_EVERY: Duration = Duration::from_millis(100);
+
+const DOWN_MODES: &str = "status500, status404, drop, stall, nocors";
+const TREE_MODES: &str = "status404, status500, html, notjson, huge, endless, timeout";
+
+/// The `/__fault/*` routes.
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/__fault/down", get(down))
+        .route("/__fault/tree", get(tree))
+}
+
+type QueryPairs = Result<Query<Vec<(String, String)>>, axum::extract::rejection::QueryRejection>;
+
+async fn down(State(state): State<AppState>, query: QueryPairs) -> Response {
+    let Ok(Query(query)) = query else {
+        return bad_request("unreadable query string");
+    };
+    let bytes = match query_value(&query, "bytes") {
+        None => DEFAULT_FAULT_DOWN_BYTES.min(state.config.max_down_bytes),
+        Some(value) => match parse_bytes(Some(value), state.config.max_down_bytes) {
+            Ok(bytes) => bytes,
+            Err(reason) => return bad_request(reason),
+        },
+    };
+    let octets = [(header::CONTENT_TYPE, "application/octet-stream")];
+    match query_value(&query, "mode").unwrap_or_default() {
+        "status500" => plain_text(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "fault injection: the speed-test server is unavailable (503)".into(),
+        ),
+        "status404" => plain_text(
+            StatusCode::NOT_FOUND,
+            "fault injection: no speed-test endpoint here (404)".into(),
+        ),
+        "drop" => {
+            let body = RandomPayload::new(bytes).cut_after(bytes / 2, Cut::Abort);
+            (octets, Body::new(body)).into_response()
+        }
+        "stall" => {
+            let guard = OpenFault::open(state.stats.clone());
+            let body = Guarded {
+                inner: RandomPayload::new(bytes)
+                    .cut_after(STALL_AFTER_BYTES, Cut::Stall(HANG_LIMIT)),
+                _guard: guard,
+            };
+            (octets, Body::new(body)).into_response()
+        }
+        "nocors" => {
+            let mut response = (octets, Body::new(RandomPayload::new(bytes))).into_response();
+            response.extensions_mut().insert(WithoutCors);
+            response
+        }
+        other => bad_request(format!(
+            "unknown fault mode {other:?} for /__fault/down; use one of: {DOWN_MODES}"
+        )),
+    }
+}
+
+async fn tree(State(state): State<AppState>, query: QueryPairs) -> Response {
+    let Ok(Query(query)) = query else {
+        return bad_request("unreadable query string");
+    };
+    let json = [(header::CONTENT_TYPE, "application/json")];
+    match query_value(&query, "mode").unwrap_or_default() {
+        "status404" => plain_text(
+            StatusCode::NOT_FOUND,
+            "fault injection: no tree here (404)".into(),
+        ),
+        "status500" => plain_text(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "fault injection: the tree server failed (500)".into(),
+        ),
+        "html" => (
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            "<!doctype html><html><head><title>Sign in</title></head>\
+             <body><h1>Sign in to continue</h1><form><input name=user></form></body></html>",
+        )
+            .into_response(),
+        "notjson" => (json, "{not json").into_response(),
+        "huge" => (json, huge_tree()).into_response(),
+        "endless" => (json, endless_tree(OpenFault::open(state.stats.clone()))).into_response(),
+        "timeout" => {
+            let _guard = OpenFault::open(state.stats.clone());
+            tokio::time::sleep(HANG_LIMIT).await;
+            plain_text(
+                StatusCode::GATEWAY_TIMEOUT,
+                "fault injection: timed out on purpose".into(),
+            )
+        }
+        other => bad_request(format!(
+            "unknown fault mode {other:?} for /__fault/tree; use one of: {TREE_MODES}"
+        )),
+    }
+}
+
+/// Valid JSON that looks like a tree, exactly [`HUGE_TREE_BYTES`] long.
+fn huge_tree() -> Bytes {
+    static HUGE: OnceLock<Bytes> = OnceLock::new();
+    HUGE.get_or_init(|| {
+        let head = br#"{"id":"huge","title":"A tree far too big to load","padding":""#;
+        let tail = br#""}"#;
+        let mut body = Vec::with_capacity(HUGE_TREE_BYTES);
+        body.extend_from_slice(head);
+        body.resize(HUGE_TREE_BYTES - tail.len(), b'x');
+        body.extend_from_slice(tail);
+        Bytes::from(body)
+    })
+    .clone()
+}
+
+/// A JSON array that keeps growing, one small piece at a time, forever.
+fn endless_tree(guard: OpenFault) -> Body {
+    let pieces = stream::unfold((0u64, guard), |(n, guard)| async move {
+        if n > 0 {
+            tokio::time::sleep(ENDLESS_PIECE_EVERY).await;
+        }
+        let piece = if n == 0 {
+            Bytes::from_static(b"{\"id\":\"endless\",\"nodes\":[")
+        } else {
+            Bytes::from(format!("{{\"id\":\"n{n}\",\"text\":\"still coming\"}},"))
+        };
+        Some((Ok::<_, Infallible>(piece), (n + 1, guard)))
+    });
+    Body::from_stream(pieces)
+}
+
+/// A body that keeps a fault marked open for as long as it lives.
+struct Guarded<B> {
+    inner: B,
+    _guard: OpenFault,
+}
+
+impl<B: http_body::Body + Unpin> http_body::Body for Guarded<B> {
+    type Data = B::Data;
+    type Error = B::Error;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<B::Data>, B::Error>>> {
+        std::pin::Pin::new(&mut self.inner).poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn huge_tree_is_valid_json_of_the_promised_size() {
+        let body = huge_tree();
+        assert_eq!(body.len(), HUGE_TREE_BYTES);
+        let parsed: serde_json::Value =
+            serde_json::from_slice(&body).expect("the huge tree parses as JSON");
+        assert_eq!(parsed["id"], "huge");
+    }
+}

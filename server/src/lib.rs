@@ -1,0 +1,121 @@
+//! backup-doctor-server: serves the built widget and the speed-test
+//! endpoints it measures against (`/__down`, `/__up`), plus opt-in counters
+//! (`--stats`) and fault injection (`--faults`) for benchmarks and tests.
+//!
+//! Build the service with [`router`]; run it with [`serve`], which the
+//! `backup-doctor-server` binary wraps with command-line flags ([`Args`]).
+
+pub mod config;
+pub mod endpoint_headers;
+pub mod faults;
+pub mod payload;
+pub mod site;
+pub mod speedtest;
+pub mod stats;
+
+use std::future::{Future, IntoFuture};
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::http::StatusCode;
+use axum::middleware;
+use axum::response::Response;
+use axum::routing::{any, get, post};
+use axum::Router;
+use tokio::net::TcpListener;
+use tokio::sync::Notify;
+
+pub use crate::config::{Args, Config, DEFAULT_MAX_DOWN_BYTES, DEFAULT_MAX_UP_BYTES};
+pub use crate::speedtest::{parse_bytes, BytesParamError};
+pub use crate::stats::{Stats, StatsSnapshot};
+
+/// How long a shutdown waits for open responses (a long download, a stalled
+/// fault) before cutting them.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(3);
+
+/// State shared by every endpoint handler.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    /// The configuration the router was built from.
+    pub config: Arc<Config>,
+    /// Traffic counters (always counted; exposed only with `--stats`).
+    pub stats: Arc<Stats>,
+}
+
+/// The whole service for `config`, with fresh counters.
+pub fn router(config: Config) -> Router {
+    router_with_stats(config, Arc::new(Stats::default()))
+}
+
+/// The whole service, counting into `stats` (so a caller can read the
+/// counters without going through `/__stats`).
+pub fn router_with_stats(config: Config, stats: Arc<Stats>) -> Router {
+    let site = site::router(&config);
+    let state = AppState {
+        config: Arc::new(config),
+        stats,
+    };
+    let mut endpoints = Router::new()
+        .route("/__down", get(speedtest::down))
+        .route("/__up", post(speedtest::up));
+    if state.config.stats {
+        endpoints = endpoints
+            .route("/__stats", get(stats::show))
+            .route("/__stats/reset", post(stats::reset));
+    } else {
+        endpoints = endpoints
+            .route("/__stats", any(stats_disabled))
+            .route("/__stats/{*rest}", any(stats_disabled));
+    }
+    if state.config.faults {
+        endpoints = endpoints.merge(faults::routes());
+    } else {
+        endpoints = endpoints.route("/__fault/{*rest}", any(faults_disabled));
+    }
+    endpoints
+        .layer(middleware::from_fn(endpoint_headers::endpoint_headers))
+        .with_state(state)
+        .fallback_service(site)
+}
+
+async fn stats_disabled() -> Response {
+    speedtest::plain_text(
+        StatusCode::NOT_FOUND,
+        "the stats endpoints are off; start the server with --stats to use them".into(),
+    )
+}
+
+async fn faults_disabled() -> Response {
+    speedtest::plain_text(
+        StatusCode::NOT_FOUND,
+        "fault injection is off; start the server with --faults to use it".into(),
+    )
+}
+
+/// Serves `config` on `listener` until `shutdown` completes, then lets open
+/// responses finish for up to [`SHUTDOWN_GRACE`].
+pub async fn serve(
+    listener: TcpListener,
+    config: Config,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let signalled = Arc::new(Notify::new());
+    let on_signal = signalled.clone();
+    let serving = axum::serve(listener, router(config))
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            on_signal.notify_one();
+        })
+        .into_future();
+    tokio::pin!(serving);
+    tokio::select! {
+        finished = &mut serving => return finished,
+        () = signalled.notified() => {}
+    }
+    match tokio::time::timeout(SHUTDOWN_GRACE, serving).await {
+        Ok(finished) => finished,
+        // Responses still open after the grace period are cut; that is the
+        // point of the grace period, not an error.
+        Err(_elapsed) => Ok(()),
+    }
+}

@@ -1,0 +1,91 @@
+//! The built widget (`--dist`, at `/`) and the demo host pages (`--demo`,
+//! under `/demo/`), as static files.
+//!
+//! Text assets and wasm are gzipped on the fly; `index.html` and `embed.js`
+//! are sent with `Cache-Control: no-cache` because host pages link them by a
+//! fixed name, so a new build must reach visitors at once. When the widget is
+//! not built yet, `/` says how to build it instead of a bare 404.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::Router;
+use tower_http::compression::CompressionLayer;
+use tower_http::services::ServeDir;
+
+use crate::speedtest::plain_text;
+use crate::Config;
+
+/// The static-file router: `/demo/*` from the demo directory when given,
+/// everything else from the dist directory.
+pub(crate) fn router(config: &Config) -> Router {
+    let mut site = Router::new();
+    if let Some(demo) = &config.demo {
+        site = site.nest_service("/demo", ServeDir::new(demo));
+    }
+    let dist = Arc::new(config.dist.clone());
+    site.fallback_service(ServeDir::new(&config.dist))
+        .layer(middleware::from_fn_with_state(dist, cache_and_build_check))
+        .layer(CompressionLayer::new())
+}
+
+/// Pages named by a fixed URL in host pages: always revalidate.
+fn must_revalidate(path: &str) -> bool {
+    path.ends_with('/') || path.ends_with("/index.html") || path == "/embed.js"
+}
+
+fn asks_for_the_widget_page(path: &str) -> bool {
+    path == "/" || path == "/index.html"
+}
+
+async fn cache_and_build_check(
+    State(dist): State<Arc<PathBuf>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let path = request.uri().path().to_owned();
+    if asks_for_the_widget_page(&path) {
+        let index = dist.join("index.html");
+        if !tokio::fs::try_exists(&index).await.unwrap_or(false) {
+            let mut response = plain_text(
+                StatusCode::SERVICE_UNAVAILABLE,
+                format!(
+                    "The backup-doctor widget is not built yet: {} is missing.\n\
+                     Run `cargo xtask serve` (it builds the widget, then starts this server), \
+                     or build it yourself and pass its directory with --dist.\n",
+                    index.display()
+                ),
+            );
+            response
+                .headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            return response;
+        }
+    }
+    let mut response = next.run(request).await;
+    if must_revalidate(&path) && !response.headers().contains_key(header::CACHE_CONTROL) {
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fixed_name_entry_points_revalidate_and_hashed_assets_do_not() {
+        assert!(must_revalidate("/"));
+        assert!(must_revalidate("/index.html"));
+        assert!(must_revalidate("/embed.js"));
+        assert!(must_revalidate("/demo/"));
+        assert!(!must_revalidate("/backup-doctor-3f2a.wasm"));
+        assert!(!must_revalidate("/styles-1a2b.css"));
+    }
+}

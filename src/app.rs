@@ -1,0 +1,114 @@
+//! The widget's root: shows configuration notices, loads the tree (the
+//! built-in one, or an author's by URL) and hands a valid tree to the
+//! troubleshooter, or shows in words why it cannot.
+
+use std::rc::Rc;
+
+use backup_doctor_core::config::{supported_lang, Config, ConfigProblem};
+use backup_doctor_core::tree::{Tree, TreeErrors, MAX_TREE_BYTES};
+use yew::prelude::*;
+
+use crate::browser::fetch::{self, FetchError};
+use crate::components::problems::{FetchProblem, TreeProblems};
+use crate::components::troubleshooter::Troubleshooter;
+use crate::messages::Messages;
+use crate::state::SharedTree;
+use crate::DEFAULT_TREE_JSON;
+
+/// How long an author's tree may take to arrive.
+const TREE_TIMEOUT_MS: u32 = 15_000;
+
+#[derive(Properties, PartialEq, Clone)]
+pub struct AppProps {
+    pub config: Config,
+    /// Settings that could not be used; shown above the widget.
+    #[prop_or_default]
+    pub problems: Vec<ConfigProblem>,
+}
+
+/// Where the tree is in its life.
+#[derive(Clone, PartialEq)]
+enum TreeLoad {
+    Loading,
+    Ready(SharedTree),
+    FetchFailed(FetchError),
+    Invalid(Rc<TreeErrors>),
+}
+
+fn parse(json: &str) -> TreeLoad {
+    match Tree::from_json(json) {
+        Ok(tree) => TreeLoad::Ready(SharedTree(Rc::new(tree))),
+        Err(errors) => TreeLoad::Invalid(Rc::new(errors)),
+    }
+}
+
+#[function_component(App)]
+pub fn app(props: &AppProps) -> Html {
+    let lang = props
+        .config
+        .lang
+        .clone()
+        .or_else(browser_lang)
+        .unwrap_or_else(|| "en".to_owned());
+    let messages = Messages::for_lang(&lang);
+    let attempt = use_state(|| 0u32);
+    let load = use_state(|| match props.config.tree {
+        None => parse(DEFAULT_TREE_JSON),
+        Some(_) => TreeLoad::Loading,
+    });
+    {
+        let load = load.clone();
+        let url = props.config.tree.clone();
+        use_effect_with((url, *attempt), move |(url, _)| {
+            if let Some(url) = url.clone() {
+                load.set(TreeLoad::Loading);
+                wasm_bindgen_futures::spawn_local(async move {
+                    load.set(match fetch::text_capped(&url, MAX_TREE_BYTES, TREE_TIMEOUT_MS).await {
+                        Ok(json) => parse(&json),
+                        Err(e) => TreeLoad::FetchFailed(e),
+                    });
+                });
+            }
+        });
+    }
+    let on_retry = {
+        let attempt = attempt.clone();
+        Callback::from(move |_| attempt.set(*attempt + 1))
+    };
+
+    let body = match &*load {
+        TreeLoad::Loading => html! { <p class="bd-loading" role="status">{ messages.loading_tree }</p> },
+        TreeLoad::Ready(tree) => html! { <Troubleshooter tree={tree.clone()} lang={lang.clone()} {messages} /> },
+        TreeLoad::FetchFailed(error) => html! {
+            <FetchProblem error={error.to_string()} {messages} {on_retry} />
+        },
+        TreeLoad::Invalid(errors) => html! { <TreeProblems errors={errors.clone()} {messages} /> },
+    };
+    html! {
+        <div class="bd-widget" data-theme={props.config.theme.as_str()} lang={lang.clone()} dir="ltr"
+             data-backup-doctor-root="">
+            // `data-backup-doctor-root` is `panic::ROOT_ATTR`: the panic panel goes here.
+            <header class="bd-header">
+                <p class="bd-brand">{ messages.brand }</p>
+                <span class="bd-version">{ concat!("v", env!("CARGO_PKG_VERSION")) }</span>
+            </header>
+            if !props.problems.is_empty() {
+                <aside class="bd-notice">
+                    <p>{ messages.settings_notice }</p>
+                    <ul>{ for props.problems.iter().map(|p| html! { <li>{ p.to_string() }</li> }) }</ul>
+                </aside>
+            }
+            { body }
+        </div>
+    }
+}
+
+/// The first of the browser's preferred languages the widget supports.
+fn browser_lang() -> Option<String> {
+    let navigator = web_sys::window()?.navigator();
+    navigator
+        .languages()
+        .iter()
+        .filter_map(|l| l.as_string())
+        .find_map(|l| supported_lang(&l))
+}

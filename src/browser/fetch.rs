@@ -1,0 +1,130 @@
+//! Fetching a text resource (an author's tree) with a size cap and a time
+//! cap, so that a huge or endless body, or a server that never answers,
+//! ends in a clear message instead of a hang.
+
+use std::cell::Cell;
+use std::fmt;
+use std::rc::Rc;
+
+use gloo::timers::callback::Timeout;
+use js_sys::{Reflect, Uint8Array};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortController, ReadableStreamDefaultReader, Request, RequestInit, Response};
+
+/// Why a fetch gave no usable text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FetchError {
+    /// The request failed before an answer: offline, DNS, refused, or
+    /// blocked by the browser (CORS).
+    Network { url: String },
+    /// The server answered with an error status.
+    Status { url: String, status: u16 },
+    /// The body is larger than the cap.
+    TooLarge { url: String, cap: usize },
+    /// No complete answer within the time cap.
+    Timeout { url: String, secs: u32 },
+    /// The body is not UTF-8 text.
+    NotText { url: String },
+}
+
+impl fmt::Display for FetchError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FetchError::Network { url } => write!(
+                f,
+                "Could not reach {url}: the device may be offline, or the server refused the \
+                 request (it must allow this page's origin with CORS)."
+            ),
+            FetchError::Status { url, status } => {
+                write!(f, "The server answered {status} for {url}.")
+            }
+            FetchError::TooLarge { url, cap } => write!(
+                f,
+                "{url} is larger than {} KB, the most a tree may be.",
+                cap / 1024
+            ),
+            FetchError::Timeout { url, secs } => {
+                write!(f, "{url} did not arrive within {secs} seconds.")
+            }
+            FetchError::NotText { url } => write!(f, "{url} is not a text file."),
+        }
+    }
+}
+
+/// GETs `url` and returns its body as text, reading the stream chunk by
+/// chunk so a body over `cap` bytes is refused without holding it whole.
+pub async fn text_capped(url: &str, cap: usize, timeout_ms: u32) -> Result<String, FetchError> {
+    let controller = AbortController::new().map_err(|_| network(url))?;
+    let timed_out = Rc::new(Cell::new(false));
+    let _deadline = {
+        let controller = controller.clone();
+        let timed_out = timed_out.clone();
+        Timeout::new(timeout_ms, move || {
+            timed_out.set(true);
+            controller.abort();
+        })
+    };
+    let result = read_body(url, cap, &controller).await;
+    if timed_out.get() {
+        return Err(FetchError::Timeout {
+            url: url.to_owned(),
+            secs: timeout_ms.div_ceil(1000),
+        });
+    }
+    if result.is_err() {
+        controller.abort();
+    }
+    result
+}
+
+async fn read_body(url: &str, cap: usize, controller: &AbortController) -> Result<String, FetchError> {
+    let init = RequestInit::new();
+    init.set_signal(Some(&controller.signal()));
+    let request = Request::new_with_str_and_init(url, &init).map_err(|_| network(url))?;
+    let window = web_sys::window().ok_or_else(|| network(url))?;
+    let response: Response = JsFuture::from(window.fetch_with_request(&request))
+        .await
+        .and_then(JsCast::dyn_into)
+        .map_err(|_| network(url))?;
+    if !response.ok() {
+        return Err(FetchError::Status {
+            url: url.to_owned(),
+            status: response.status(),
+        });
+    }
+    let too_large = || FetchError::TooLarge { url: url.to_owned(), cap };
+    if let Ok(Some(len)) = response.headers().get("content-length") {
+        if len.parse::<usize>().is_ok_and(|n| n > cap) {
+            return Err(too_large());
+        }
+    }
+    let Some(body) = response.body() else {
+        return Ok(String::new());
+    };
+    let reader: ReadableStreamDefaultReader = body.get_reader().unchecked_into();
+    let mut bytes = Vec::new();
+    loop {
+        let chunk = JsFuture::from(reader.read()).await.map_err(|_| network(url))?;
+        if Reflect::get(&chunk, &JsValue::from_str("done"))
+            .map(|d| d.is_truthy())
+            .unwrap_or(true)
+        {
+            break;
+        }
+        let value = Reflect::get(&chunk, &JsValue::from_str("value")).map_err(|_| network(url))?;
+        let array: Uint8Array = value.dyn_into().map_err(|_| network(url))?;
+        if bytes.len() + array.length() as usize > cap {
+            let _ = reader.cancel();
+            return Err(too_large());
+        }
+        let start = bytes.len();
+        bytes.resize(start + array.length() as usize, 0);
+        array.copy_to(&mut bytes[start..]);
+    }
+    String::from_utf8(bytes).map_err(|_| FetchError::NotText { url: url.to_owned() })
+}
+
+fn network(url: &str) -> FetchError {
+    FetchError::Network { url: url.to_owned() }
+}

@@ -1,0 +1,55 @@
+//! The answers so far, folded by default; each can be changed, which takes
+//! the person back to that step.
+
+use backup_doctor_core::session::{Choice, Crumb};
+use yew::prelude::*;
+
+use crate::messages::Messages;
+
+#[derive(Properties, PartialEq)]
+pub struct BreadcrumbProps {
+    pub crumbs: Vec<Crumb>,
+    pub messages: &'static Messages,
+    /// Called with the step index to answer again.
+    pub on_rewind: Callback<usize>,
+}
+
+#[function_component(Breadcrumb)]
+pub fn breadcrumb(props: &BreadcrumbProps) -> Html {
+    if props.crumbs.is_empty() {
+        return html! {};
+    }
+    let m = props.messages;
+    let items = props.crumbs.iter().map(|crumb| {
+        let step = crumb.step;
+        let onclick = props.on_rewind.reform(move |_: MouseEvent| step);
+        let answer = crumb.answer.clone().unwrap_or_else(|| {
+            match crumb.choice {
+                Choice::Fixed => m.crumb_fixed,
+                Choice::NotFixed => m.crumb_not_fixed,
+                Choice::Skipped => m.crumb_skipped,
+                Choice::Measured { .. } | Choice::Answer(_) => m.crumb_measured,
+            }
+            .to_owned()
+        });
+        html! {
+            <li>
+                { format!("{}: ", crumb.title) }
+                <span class="bd-crumb-answer">{ answer }</span>
+                { " " }
+                <button type="button" class="bd-link-button" {onclick}
+                        aria-label={format!("{} {}", m.change_answer, crumb.title)}>
+                    { m.change_answer }
+                </button>
+            </li>
+        }
+    });
+    html! {
+        <nav class="bd-breadcrumb" aria-label={m.your_answers}>
+            <details>
+                <summary>{ format!("{} ({})", m.your_answers, props.crumbs.len()) }</summary>
+                <ol>{ for items }</ol>
+            </details>
+        </nav>
+    }
+}

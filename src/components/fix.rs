@@ -1,0 +1,58 @@
+//! A fix step: what to try, then "Did this fix it?". A step that can lose
+//! data shows its warning first and reveals the instructions only after an
+//! explicit confirmation (or lets the person skip it).
+
+use backup_doctor_core::session::Choice;
+use backup_doctor_core::tree::Fix;
+use yew::prelude::*;
+
+use crate::components::rich_text::RichText;
+use crate::messages::Messages;
+
+#[derive(Properties, PartialEq)]
+pub struct FixStepProps {
+    pub fix: Fix,
+    pub lang: AttrValue,
+    pub messages: &'static Messages,
+    pub on_choose: Callback<Choice>,
+}
+
+#[function_component(FixStep)]
+pub fn fix_step(props: &FixStepProps) -> Html {
+    let m = props.messages;
+    let lang = &props.lang;
+    let confirmed = use_state(|| false);
+    let choose = |choice: Choice| props.on_choose.reform(move |_: MouseEvent| choice.clone());
+
+    if let (Some(warning), false) = (&props.fix.warning, *confirmed) {
+        let on_confirm = {
+            let confirmed = confirmed.clone();
+            Callback::from(move |_: MouseEvent| confirmed.set(true))
+        };
+        let confirm_label = props.fix.confirm.as_ref().map_or("", |c| c.text(lang)).to_owned();
+        return html! {
+            <>
+                <div class="bd-warning" role="note">
+                    <h3>{ m.before_you_do_this }</h3>
+                    <RichText source={warning.text(lang).to_owned()} />
+                </div>
+                <div class="bd-actions">
+                    <button type="button" class="bd-button bd-primary bd-confirm" onclick={on_confirm}>{ confirm_label }</button>
+                    <button type="button" class="bd-button bd-quiet" onclick={choose(Choice::Skipped)}>{ m.skip_step }</button>
+                </div>
+            </>
+        };
+    }
+    html! {
+        <>
+            if let Some(body) = &props.fix.body {
+                <RichText source={body.text(lang).to_owned()} />
+            }
+            <p class="bd-question">{ m.did_it_fix }</p>
+            <div class="bd-actions">
+                <button type="button" class="bd-button bd-primary" onclick={choose(Choice::Fixed)}>{ m.fixed_yes }</button>
+                <button type="button" class="bd-button" onclick={choose(Choice::NotFixed)}>{ m.fixed_no }</button>
+            </div>
+        </>
+    }
+}

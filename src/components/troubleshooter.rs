@@ -1,0 +1,151 @@
+//! One step per screen: progress, the answers so far, the current step and
+//! the way back. It resumes where the person left off (a shared link, then
+//! saved progress) and remembers every step in localStorage and in the URL.
+
+use backup_doctor_core::session::Choice;
+use backup_doctor_core::tree::Node;
+use yew::prelude::*;
+
+use crate::browser::location;
+use crate::browser::storage::ProgressStore;
+use crate::components::breadcrumb::Breadcrumb;
+use crate::components::fix::FixStep;
+use crate::components::outcome::OutcomeStep;
+use crate::components::progress::Progress;
+use crate::components::question::QuestionStep;
+use crate::components::rich_text::RichText;
+use crate::components::speed_test::SpeedTestStep;
+use crate::messages::Messages;
+use crate::state::{resume, Resumed, SharedTree, Walk, WalkAction};
+
+#[derive(Properties, PartialEq)]
+pub struct TroubleshooterProps {
+    pub tree: SharedTree,
+    pub lang: AttrValue,
+    pub messages: &'static Messages,
+}
+
+fn now_ms() -> u64 {
+    js_sys::Date::now().max(0.0) as u64
+}
+
+#[function_component(Troubleshooter)]
+pub fn troubleshooter(props: &TroubleshooterProps) -> Html {
+    let m = props.messages;
+    let lang = props.lang.as_str();
+    let store = use_memo(props.tree.tree().id.clone(), |id| ProgressStore::for_tree(id));
+    let opening = use_memo((), |_| {
+        let saved = store.load();
+        let (session, resumed) = resume(
+            &props.tree,
+            location::fragment_trail().as_deref(),
+            saved.as_ref().ok().and_then(Option::as_deref),
+            now_ms(),
+        );
+        (session, resumed, saved.err())
+    });
+    let walk = use_reducer(|| Walk {
+        tree: props.tree.clone(),
+        session: opening.0.clone(),
+    });
+    let storage_error = use_state(|| opening.2);
+
+    // Remember every step: in localStorage (resume after a restart) and in
+    // the URL fragment (a link reopens this step).
+    {
+        let store = store.clone();
+        let storage_error = storage_error.clone();
+        let trail = walk.session.encode_trail();
+        let walk = walk.clone();
+        use_effect_with(trail, move |trail| {
+            location::set_fragment_trail(trail);
+            let saved = walk.session.to_saved(&walk.tree, now_ms());
+            let result = store.save(&saved);
+            if result.err() != *storage_error {
+                storage_error.set(result.err());
+            }
+        });
+    }
+
+    // Move focus to the new step's heading, so screen readers and keyboard
+    // users start at the top of it (not on first render: that would steal
+    // focus from the host page).
+    let heading = use_node_ref();
+    {
+        let heading = heading.clone();
+        let first = use_mut_ref(|| true);
+        use_effect_with(walk.session.current().clone(), move |_| {
+            if std::mem::replace(&mut *first.borrow_mut(), false) {
+                return;
+            }
+            if let Some(h) = heading.cast::<web_sys::HtmlElement>() {
+                let _ = h.focus();
+            }
+        });
+    }
+
+    let Some(node) = walk.tree.node(walk.session.current()).cloned() else {
+        // A ValidTree contains every node a session can reach.
+        return html! {};
+    };
+    let on_choose = {
+        let walk = walk.clone();
+        Callback::from(move |c: Choice| walk.dispatch(WalkAction::Choose(c)))
+    };
+    let on_rewind = {
+        let walk = walk.clone();
+        Callback::from(move |step: usize| walk.dispatch(WalkAction::RewindTo(step)))
+    };
+    let on_back = {
+        let walk = walk.clone();
+        Callback::from(move |_: MouseEvent| walk.dispatch(WalkAction::Back))
+    };
+    let on_restart = {
+        let walk = walk.clone();
+        Callback::from(move |_: MouseEvent| walk.dispatch(WalkAction::Restart))
+    };
+    let progress = walk.session.progress(&walk.tree);
+    let lang_attr = props.lang.clone();
+    let view = match &node {
+        Node::Question(q) => html! {
+            <>
+                if let Some(body) = &q.body { <RichText source={body.text(lang).to_owned()} /> }
+                <QuestionStep question={q.clone()} lang={lang_attr} on_choose={on_choose} />
+            </>
+        },
+        Node::Fix(f) => html! { <FixStep fix={f.clone()} lang={lang_attr} messages={m} on_choose={on_choose} /> },
+        Node::SpeedTest(s) => html! {
+            <SpeedTestStep step={s.clone()} lang={lang_attr} messages={m} on_choose={on_choose} />
+        },
+        Node::Outcome(o) => html! {
+            <OutcomeStep outcome={o.clone()} summary={walk.session.summary(&walk.tree, lang)}
+                         lang={lang_attr} messages={m} />
+        },
+    };
+    let notice = match (&opening.1, *storage_error) {
+        (_, Some(e)) => Some(e.to_string()),
+        (Resumed::Saved, None) => Some(m.restored_notice.to_owned()),
+        (Resumed::Unusable(_), None) => Some(m.restore_failed_notice.to_owned()),
+        _ => None,
+    };
+    let at_start = walk.session.steps().is_empty();
+    html! {
+        <>
+            if let Some(text) = notice {
+                <p class="bd-notice" role="status">{ text }</p>
+            }
+            <Progress done={progress.done + 1} total={progress.total_estimate + 1} messages={m} />
+            <Breadcrumb crumbs={walk.session.breadcrumb(&walk.tree, lang)} messages={m} on_rewind={on_rewind} />
+            <section class="bd-step" key={node.id().as_str().to_owned()} data-node={node.id().as_str().to_owned()}>
+                <h2 ref={heading} tabindex="-1">{ node.title().text(lang).to_owned() }</h2>
+                { view }
+            </section>
+            if !at_start {
+                <nav class="bd-nav">
+                    <button type="button" class="bd-button bd-quiet" onclick={on_back}>{ m.back }</button>
+                    <button type="button" class="bd-button bd-quiet" onclick={on_restart}>{ m.start_over }</button>
+                </nav>
+            }
+        </>
+    }
+}

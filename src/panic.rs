@@ -1,0 +1,76 @@
+//! A panic must never leave a frozen or blank widget: the hook replaces every
+//! widget root on the page with a readable error panel and a reload button.
+//!
+//! The release build aborts on panic, so this hook is the last code that
+//! runs; it uses only the DOM API (text nodes, never HTML strings).
+
+use std::panic::PanicHookInfo;
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// Marks an element that holds a widget, so the hook can find it.
+pub const ROOT_ATTR: &str = "data-backup-doctor-root";
+
+/// Installs the hook once; later calls are harmless.
+pub fn install_hook() {
+    std::panic::set_hook(Box::new(show_panel));
+}
+
+fn show_panel(info: &PanicHookInfo<'_>) {
+    let detail = info.to_string();
+    web_sys::console::error_1(&JsValue::from_str(&format!("backup-doctor crashed: {detail}")));
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let Ok(roots) = document.query_selector_all(&format!("[{ROOT_ATTR}]")) else {
+        return;
+    };
+    for i in 0..roots.length() {
+        if let Some(root) = roots.get(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) {
+            let _ = render_panel(&document, &root, &detail);
+        }
+    }
+}
+
+fn render_panel(
+    document: &web_sys::Document,
+    root: &web_sys::Element,
+    detail: &str,
+) -> Result<(), JsValue> {
+    root.set_text_content(None);
+    let panel = document.create_element("section")?;
+    panel.set_class_name("bd-crash");
+    panel.set_attribute("role", "alert")?;
+    let heading = document.create_element("h2")?;
+    heading.set_text_content(Some("Sorry, the troubleshooter stopped working"));
+    let text = document.create_element("p")?;
+    text.set_text_content(Some(
+        "Your place is saved. Reload to continue where you were. If this keeps happening, \
+         open WhatsApp > Settings > Help > Contact us.",
+    ));
+    let button = document.create_element("button")?;
+    button.set_attribute("type", "button")?;
+    button.set_class_name("bd-button bd-primary");
+    button.set_text_content(Some("Reload"));
+    let reload = Closure::<dyn Fn()>::new(|| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.location().reload();
+        }
+    });
+    button.add_event_listener_with_callback("click", reload.as_ref().unchecked_ref())?;
+    // The page is about to be reloaded or left; the listener lives as long.
+    reload.forget();
+    let details = document.create_element("details")?;
+    let summary = document.create_element("summary")?;
+    summary.set_text_content(Some("Technical details"));
+    let pre = document.create_element("pre")?;
+    pre.set_text_content(Some(detail));
+    details.append_child(&summary)?;
+    details.append_child(&pre)?;
+    for child in [&heading, &text, &button, &details] {
+        panel.append_child(child)?;
+    }
+    root.append_child(&panel)?;
+    Ok(())
+}

@@ -1,0 +1,103 @@
+//! The person's walk as Yew state: a reducer over the core's `Session`
+//! (`WalkAction` in, a new `Walk` out), and where a walk starts from when
+//! the widget opens (a shared link, saved progress, or the beginning).
+
+use std::rc::Rc;
+
+use backup_doctor_core::session::{Choice, RestoreError, Session};
+use backup_doctor_core::tree::ValidTree;
+use yew::Reducible;
+
+/// A valid tree shared by components, compared by identity (a tree never
+/// changes once loaded; comparing its contents on every render would be
+/// wasted work).
+#[derive(Clone, Debug)]
+pub struct SharedTree(pub Rc<ValidTree>);
+
+impl PartialEq for SharedTree {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl std::ops::Deref for SharedTree {
+    type Target = ValidTree;
+    fn deref(&self) -> &ValidTree {
+        &self.0
+    }
+}
+
+/// The walk in progress.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Walk {
+    pub tree: SharedTree,
+    pub session: Session,
+}
+
+/// What the person can do to the walk.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum WalkAction {
+    Choose(Choice),
+    Back,
+    Restart,
+    /// Go back to this step to answer it differently.
+    RewindTo(usize),
+}
+
+impl Reducible for Walk {
+    type Action = WalkAction;
+
+    fn reduce(self: Rc<Self>, action: WalkAction) -> Rc<Self> {
+        let mut session = self.session.clone();
+        let changed = match action {
+            WalkAction::Choose(choice) => session.choose(&self.tree, choice).is_ok(),
+            WalkAction::Back => session.back(),
+            WalkAction::Restart => {
+                session.restart();
+                true
+            }
+            WalkAction::RewindTo(step) => session.rewind_to(step).is_ok(),
+        };
+        if changed {
+            Rc::new(Walk {
+                tree: self.tree.clone(),
+                session,
+            })
+        } else {
+            self
+        }
+    }
+}
+
+/// Where the walk started from when the widget opened.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Resumed {
+    /// A link with `#step=…` opened this step.
+    Link,
+    /// Saved progress brought the person back to where they were.
+    Saved,
+    /// Nothing to resume.
+    Fresh,
+    /// Saved progress existed but could not be used (corrupt, or does not
+    /// fit this tree); the walk starts afresh.
+    Unusable(RestoreError),
+}
+
+/// Picks the starting walk: a link's trail wins (it was shared on purpose),
+/// then saved progress, then the beginning. Never fails.
+pub fn resume(tree: &ValidTree, link_trail: Option<&str>, saved: Option<&str>, now_ms: u64) -> (Session, Resumed) {
+    if let Some(session) = link_trail.and_then(|t| Session::from_trail(tree, t).ok()) {
+        if !session.steps().is_empty() {
+            return (session, Resumed::Link);
+        }
+    }
+    match saved.map(|s| Session::from_saved(tree, s, now_ms)) {
+        Some(Ok(session)) if !session.steps().is_empty() => (session, Resumed::Saved),
+        Some(Ok(_)) | None => (Session::new(tree), Resumed::Fresh),
+        // Old progress of another guide or version is simply not ours.
+        Some(Err(RestoreError::OtherTree { .. } | RestoreError::OtherVersion { .. } | RestoreError::Expired { .. })) => {
+            (Session::new(tree), Resumed::Fresh)
+        }
+        Some(Err(e)) => (Session::new(tree), Resumed::Unusable(e)),
+    }
+}

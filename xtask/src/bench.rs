@@ -1,0 +1,58 @@
+//! `cargo xtask bench size`: what the browser downloads to show the first
+//! step, gzipped, per file and in total (budget: 200 KB).
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use crate::{widget, TaskResult};
+
+/// Budget from DESIGN.md, in bytes (gzipped, everything for the first step).
+const FIRST_STEP_BUDGET: u64 = 200 * 1000;
+
+pub fn size() -> TaskResult {
+    let dist = widget::build_release()?;
+    // The default tree is compiled into the wasm, so these are all the
+    // requests the standalone page makes before its first step shows.
+    let mut files: Vec<String> = std::fs::read_dir(&dist)
+        .map_err(|e| format!("cannot list {}: {e}", dist.display()))?
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| {
+            n == "index.html" || n.ends_with(".js") && !n.starts_with("embed") || n.ends_with(".wasm") || n.ends_with(".css")
+        })
+        .collect();
+    files.sort();
+    println!("{:<36} {:>10} {:>10}", "file (standalone page)", "raw B", "gzip -9 B");
+    let (mut raw_total, mut gz_total) = (0, 0);
+    for name in &files {
+        let bytes = std::fs::read(dist.join(name)).map_err(|e| e.to_string())?;
+        let gz = gzip_len(&bytes)?;
+        raw_total += bytes.len() as u64;
+        gz_total += gz;
+        println!("{name:<36} {:>10} {gz:>10}", bytes.len());
+    }
+    println!("{:<36} {raw_total:>10} {gz_total:>10}", "total");
+    println!(
+        "budget {FIRST_STEP_BUDGET} B gzipped: {:.0} % used",
+        gz_total as f64 * 100.0 / FIRST_STEP_BUDGET as f64
+    );
+    Ok(())
+}
+
+fn gzip_len(bytes: &[u8]) -> TaskResult<u64> {
+    let mut child = Command::new("gzip")
+        .args(["-9", "-c"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("could not start gzip: {e}"))?;
+    let mut stdin = child.stdin.take().ok_or("gzip has no stdin")?;
+    let data = bytes.to_vec();
+    let writer = std::thread::spawn(move || stdin.write_all(&data));
+    let out = child.wait_with_output().map_err(|e| e.to_string())?;
+    writer
+        .join()
+        .map_err(|_| "gzip writer panicked".to_string())?
+        .map_err(|e| e.to_string())?;
+    Ok(out.stdout.len() as u64)
+}

@@ -1,0 +1,165 @@
+//! `cargo xtask test`: every test layer, in order, with a count per layer.
+//!
+//! Layers run even when an earlier one fails, so one run shows every
+//! failure; the command fails if any layer failed or ran zero tests.
+
+use std::process::Command;
+
+use crate::cmd::{self, command, run_tee};
+use crate::server::ServerProcess;
+use crate::{tools, widget, TaskResult};
+
+/// What one layer did.
+struct LayerReport {
+    name: &'static str,
+    passed: u64,
+    failed: u64,
+    ok: bool,
+}
+
+pub fn run_all() -> TaskResult {
+    tools::ensure_all()?;
+    let reports = vec![lint()?, native()?, browser()?, end_to_end()?];
+
+    println!("\n{:<28} {:>7} {:>7}  result", "layer", "passed", "failed");
+    for r in &reports {
+        let verdict = if r.ok { "ok" } else { "FAILED" };
+        println!("{:<28} {:>7} {:>7}  {verdict}", r.name, r.passed, r.failed);
+    }
+    let failed: Vec<&str> = reports.iter().filter(|r| !r.ok).map(|r| r.name).collect();
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("failed layers: {}", failed.join(", ")))
+    }
+}
+
+fn lint() -> TaskResult<LayerReport> {
+    let steps: [&[&str]; 3] = [
+        &["fmt", "--all", "--", "--check"],
+        &[
+            "clippy", "--package", "backup-doctor-core", "--package", "backup-doctor-server",
+            "--package", "xtask", "--all-targets", "--all-features", "--", "-D", "warnings",
+        ],
+        &[
+            "clippy", "--package", "backup-doctor", "--target", "wasm32-unknown-unknown",
+            "--all-targets", "--", "-D", "warnings",
+        ],
+    ];
+    let mut report = LayerReport { name: "lint (fmt, clippy)", passed: 0, failed: 0, ok: true };
+    for args in steps {
+        let (ok, _) = run_tee(&mut command("cargo", args))?;
+        if ok {
+            report.passed += 1;
+        } else {
+            report.failed += 1;
+            report.ok = false;
+        }
+    }
+    Ok(report)
+}
+
+fn native() -> TaskResult<LayerReport> {
+    let mut c = command(
+        "cargo",
+        &[
+            "test", "--package", "backup-doctor-core", "--package", "backup-doctor-server",
+            "--package", "xtask", "--all-features",
+        ],
+    );
+    cargo_test_layer("native (core, server, xtask)", &mut c)
+}
+
+fn browser() -> TaskResult<LayerReport> {
+    let mut c = command(
+        "cargo",
+        &["test", "--package", "backup-doctor", "--target", "wasm32-unknown-unknown"],
+    );
+    c.env("PATH", cmd::tool_path())
+        .env("CHROMEDRIVER", tools::CHROMEDRIVER)
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "60");
+    cargo_test_layer("browser (wasm-bindgen-test)", &mut c)
+}
+
+fn cargo_test_layer(name: &'static str, c: &mut Command) -> TaskResult<LayerReport> {
+    let (ok, out) = run_tee(c)?;
+    let (passed, failed) = count_cargo_results(&out);
+    Ok(LayerReport { name, passed, failed, ok: ok && failed == 0 && passed > 0 })
+}
+
+/// Sums `test result: ok. 12 passed; 0 failed; ...` lines.
+fn count_cargo_results(out: &str) -> (u64, u64) {
+    let mut passed = 0;
+    let mut failed = 0;
+    for line in out.lines().filter(|l| l.trim_start().starts_with("test result:")) {
+        passed += number_before(line, " passed");
+        failed += number_before(line, " failed");
+    }
+    (passed, failed)
+}
+
+fn number_before(line: &str, word: &str) -> u64 {
+    line.find(word)
+        .and_then(|end| line[..end].rsplit([' ', ';', '.']).next()?.parse().ok())
+        .unwrap_or(0)
+}
+
+fn end_to_end() -> TaskResult<LayerReport> {
+    widget::build_release()?;
+    let server = ServerProcess::start(&["--port", "0", "--stats", "--faults"])?;
+    let dir = cmd::root().join("e2e");
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .map_err(|e| format!("cannot list e2e/: {e}"))?
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".test.mjs"))
+        .collect();
+    files.sort();
+    let mut args = vec!["--test", "--test-reporter=spec"];
+    args.extend(files.iter().map(String::as_str));
+    let mut c = command("node", &args);
+    c.current_dir(&dir)
+        .env("BASE_URL", &server.url)
+        .env("CHROMIUM", tools::CHROMIUM);
+    let (ok, out) = run_tee(&mut c)?;
+    drop(server);
+    let (passed, failed) = count_node_results(&out);
+    Ok(LayerReport { name: "end-to-end (Playwright)", passed, failed, ok: ok && failed == 0 && passed > 0 })
+}
+
+/// Reads node's spec reporter summary: `ℹ pass 7`, `ℹ fail 0`.
+fn count_node_results(out: &str) -> (u64, u64) {
+    let find = |key: &str| {
+        out.lines()
+            .filter_map(|l| l.trim_start_matches(['ℹ', ' ', '#']).strip_prefix(key))
+            .filter_map(|rest| rest.trim().parse::<u64>().ok())
+            .last()
+            .unwrap_or(0)
+    };
+    (find("pass "), find("fail "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sums_every_cargo_test_binary() {
+        let out = "running 3 tests\n\
+                   test result: ok. 3 passed; 0 failed; 0 ignored; 0 measured\n\
+                   test result: FAILED. 10 passed; 2 failed; 1 ignored\n";
+        assert_eq!(count_cargo_results(out), (13, 2));
+    }
+
+    #[test]
+    fn reads_node_spec_summary() {
+        let out = "✔ loads (120ms)\nℹ tests 5\nℹ suites 0\nℹ pass 4\nℹ fail 1\n";
+        assert_eq!(count_node_results(out), (4, 1));
+    }
+
+    #[test]
+    fn no_summary_counts_zero() {
+        assert_eq!(count_node_results("crashed before tests"), (0, 0));
+        assert_eq!(count_cargo_results("error: could not compile"), (0, 0));
+    }
+}

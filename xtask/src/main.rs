@@ -1,0 +1,62 @@
+//! `cargo xtask`: the project's one entry point for tasks.
+//!
+//! Each command installs what it needs when it is missing (at pinned
+//! versions) and skips what is already there, so a fresh Debian machine with
+//! only rustup/cargo and node/npm needs nothing else, and a second run starts
+//! in seconds. Plain `std` only: the task runner must build fast.
+
+mod bench;
+mod cmd;
+mod layers;
+mod server;
+mod tools;
+mod tree;
+mod widget;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+  serve [--host H] [--port P]   build the release widget and serve it with the
+                                speed-test endpoints (default 127.0.0.1:8080)
+  test                          run every test layer: lint, native, browser
+                                (wasm-bindgen-test), end-to-end (Playwright)
+  build                         build the release widget into dist/
+  bench size                    gzipped size of everything the page downloads
+  tree check FILE               validate a tree JSON and print it as Mermaid
+  tree schema [--check]         write (or check) core/tree.schema.json
+  setup                         install every missing tool, then stop";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let result = match args.as_slice() {
+        ["serve", rest @ ..] => widget::serve(rest),
+        ["test"] => layers::run_all(),
+        ["build"] => widget::build_release().map(|_| ()),
+        ["bench", "size"] => bench::size(),
+        ["tree", "check", file] => tree::check(file),
+        ["tree", "schema"] => tree::write_schema(),
+        ["tree", "schema", "--check"] => tree::check_schema(),
+        ["setup"] => tools::ensure_all(),
+        ["help" | "--help" | "-h"] | [] => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Errors of a task, as a message for the person who ran it.
+pub type TaskResult<T = ()> = Result<T, String>;

@@ -1,0 +1,133 @@
+//! Installs the tools the build and the tests need, when they are missing.
+//!
+//! Versions are pinned here (trunk) or derived from the lockfiles
+//! (wasm-bindgen-cli must equal Cargo.lock's wasm-bindgen; npm packages come
+//! from committed package-lock.json files), so every machine builds alike.
+//! Each check is cheap, so a second run skips straight to the work.
+
+use std::path::Path;
+
+use crate::cmd::{self, command, output, run};
+use crate::TaskResult;
+
+/// Trunk 0.22 needs a newer rustc than this machine has; 0.21.14 is verified.
+pub const TRUNK_VERSION: &str = "0.21.14";
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// Everything: what `serve` needs and what `test` needs.
+pub fn ensure_all() -> TaskResult {
+    ensure_build_tools()?;
+    ensure_browser()?;
+    ensure_npm("e2e")
+}
+
+/// What a release build of the widget needs.
+pub fn ensure_build_tools() -> TaskResult {
+    ensure_wasm_target()?;
+    ensure_trunk()?;
+    ensure_wasm_bindgen()?;
+    ensure_npm("tools")
+}
+
+fn ensure_wasm_target() -> TaskResult {
+    let installed = output(&mut command("rustup", &["target", "list", "--installed"]))
+        .unwrap_or_default();
+    if installed.lines().any(|l| l.trim() == WASM_TARGET) {
+        return Ok(());
+    }
+    run(&mut command("rustup", &["target", "add", WASM_TARGET]))
+}
+
+fn installed_version(program: &str) -> Option<String> {
+    let mut c = command(program, &["--version"]);
+    c.env("PATH", cmd::tool_path());
+    // "trunk 0.21.14", "wasm-bindgen 0.2.130"
+    output(&mut c)?
+        .split_whitespace()
+        .nth(1)
+        .map(str::to_owned)
+}
+
+fn ensure_trunk() -> TaskResult {
+    if installed_version("trunk").as_deref() == Some(TRUNK_VERSION) {
+        return Ok(());
+    }
+    eprintln!("installing trunk {TRUNK_VERSION} (about 6 minutes on 2 cores)");
+    run(&mut command(
+        "cargo",
+        &["install", "--locked", "trunk", "--version", TRUNK_VERSION],
+    ))
+}
+
+/// The wasm-bindgen version Cargo.lock resolved; the CLI must match it.
+pub fn locked_wasm_bindgen() -> TaskResult<String> {
+    let lock = std::fs::read_to_string(cmd::root().join("Cargo.lock"))
+        .map_err(|e| format!("cannot read Cargo.lock: {e}"))?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line == "name = \"wasm-bindgen\"" {
+            if let Some(v) = lines.next().and_then(|l| l.strip_prefix("version = ")) {
+                return Ok(v.trim_matches('"').to_owned());
+            }
+        }
+    }
+    Err("Cargo.lock has no wasm-bindgen package".into())
+}
+
+fn ensure_wasm_bindgen() -> TaskResult {
+    let want = locked_wasm_bindgen()?;
+    if installed_version("wasm-bindgen").as_deref() == Some(want.as_str())
+        && installed_version("wasm-bindgen-test-runner").as_deref() == Some(want.as_str())
+    {
+        return Ok(());
+    }
+    eprintln!("installing wasm-bindgen-cli {want} (about 2 minutes)");
+    // Not --locked: the CLI's own lockfile names a crate version the
+    // registry lacks.
+    run(&mut command(
+        "cargo",
+        &["install", "wasm-bindgen-cli", "--version", &want],
+    ))
+}
+
+/// `npm ci` in `dir` when its node_modules is missing or older than its lock.
+pub fn ensure_npm(dir: &str) -> TaskResult {
+    let root = cmd::root().join(dir);
+    let stamp = root.join("node_modules/.package-lock.json");
+    if newer_or_same(&stamp, &root.join("package-lock.json")) {
+        return Ok(());
+    }
+    let mut c = command("npm", &["ci", "--no-audit", "--no-fund"]);
+    c.current_dir(&root);
+    run(&mut c)
+}
+
+fn newer_or_same(a: &Path, b: &Path) -> bool {
+    let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    matches!((modified(a), modified(b)), (Some(x), Some(y)) if x >= y)
+}
+
+/// Debian's Chromium and ChromeDriver: browsers that test tools download
+/// themselves cannot be fetched on these machines.
+pub fn ensure_browser() -> TaskResult {
+    if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
+        return Ok(());
+    }
+    let as_root = output(&mut command("id", &["-u"])).is_some_and(|s| s.trim() == "0");
+    let (program, prefix): (&str, &[&str]) = if as_root {
+        ("apt-get", &[])
+    } else {
+        ("sudo", &["apt-get"])
+    };
+    let with = |args: &[&str]| {
+        let mut all: Vec<&str> = prefix.to_vec();
+        all.extend_from_slice(args);
+        let mut c = command(program, &all);
+        c.env("DEBIAN_FRONTEND", "noninteractive");
+        c
+    };
+    run(&mut with(&["update"]))?;
+    run(&mut with(&["install", "-y", "chromium", "chromium-driver"]))
+}

@@ -1,0 +1,43 @@
+//! Building the release widget with Trunk and serving it.
+
+use std::path::PathBuf;
+
+use crate::cmd::{self, command, run};
+use crate::server::ServerProcess;
+use crate::{tools, TaskResult};
+
+/// Builds the release widget into `dist/` and the release server binary.
+/// Returns the dist directory.
+pub fn build_release() -> TaskResult<PathBuf> {
+    tools::ensure_build_tools()?;
+    let mut trunk = command("trunk", &["build", "--release"]);
+    trunk.env("PATH", cmd::tool_path());
+    // Trunk's own log is chatty on success; warnings and errors still show.
+    trunk.env("RUST_LOG", "warn");
+    run(&mut trunk)?;
+    run(&mut command(
+        "cargo",
+        &["build", "--release", "--package", "backup-doctor-server"],
+    ))?;
+    Ok(cmd::root().join("dist"))
+}
+
+/// `cargo xtask serve [--host H] [--port P]`: build, then serve until Ctrl-C.
+pub fn serve(args: &[&str]) -> TaskResult {
+    let mut host = "127.0.0.1";
+    let mut port = "8080";
+    let mut rest = args.iter();
+    while let Some(flag) = rest.next() {
+        let value = rest.next().ok_or_else(|| format!("{flag} needs a value"))?;
+        match *flag {
+            "--host" => host = value,
+            "--port" => port = value,
+            other => return Err(format!("unknown option {other} (try --host, --port)")),
+        }
+    }
+    build_release()?;
+    let server = ServerProcess::start(&["--host", host, "--port", port])?;
+    println!("backup-doctor is ready: open {}", server.url);
+    println!("(speed-test endpoints at {}__down and {}__up; Ctrl-C stops)", server.url, server.url);
+    server.wait()
+}
