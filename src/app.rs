@@ -63,10 +63,12 @@ pub fn app(props: &AppProps) -> Html {
             if let Some(url) = url.clone() {
                 load.set(TreeLoad::Loading);
                 wasm_bindgen_futures::spawn_local(async move {
-                    load.set(match fetch::text_capped(&url, MAX_TREE_BYTES, TREE_TIMEOUT_MS).await {
-                        Ok(json) => parse(&json),
-                        Err(e) => TreeLoad::FetchFailed(e),
-                    });
+                    load.set(
+                        match fetch::text_capped(&url, MAX_TREE_BYTES, TREE_TIMEOUT_MS).await {
+                            Ok(json) => parse(&json),
+                            Err(e) => TreeLoad::FetchFailed(e),
+                        },
+                    );
                 });
             }
         });
@@ -77,8 +79,12 @@ pub fn app(props: &AppProps) -> Html {
     };
 
     let body = match &*load {
-        TreeLoad::Loading => html! { <p class="bd-loading" role="status">{ messages.loading_tree }</p> },
-        TreeLoad::Ready(tree) => html! { <Troubleshooter tree={tree.clone()} lang={lang.clone()} {messages} /> },
+        TreeLoad::Loading => {
+            html! { <p class="bd-loading" role="status">{ messages.loading_tree }</p> }
+        }
+        TreeLoad::Ready(tree) => {
+            html! { <Troubleshooter tree={tree.clone()} lang={lang.clone()} {messages} /> }
+        }
         TreeLoad::FetchFailed(error) => html! {
             <FetchProblem error={error.to_string()} {messages} {on_retry} />
         },

@@ -24,7 +24,8 @@ pub const DEFAULT_TREE_JSON: &str = include_str!("../core/trees/default.json");
 pub fn start_standalone() {
     panic::install_hook();
     let pairs = browser::location::query_pairs();
-    let (config, problems) = Config::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let (config, problems) =
+        Config::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };

@@ -19,7 +19,9 @@ pub fn install_hook() {
 
 fn show_panel(info: &PanicHookInfo<'_>) {
     let detail = info.to_string();
-    web_sys::console::error_1(&JsValue::from_str(&format!("backup-doctor crashed: {detail}")));
+    web_sys::console::error_1(&JsValue::from_str(&format!(
+        "backup-doctor crashed: {detail}"
+    )));
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };
@@ -27,7 +29,10 @@ fn show_panel(info: &PanicHookInfo<'_>) {
         return;
     };
     for i in 0..roots.length() {
-        if let Some(root) = roots.get(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) {
+        if let Some(root) = roots
+            .get(i)
+            .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+        {
             let _ = render_panel(&document, &root, &detail);
         }
     }

@@ -85,7 +85,12 @@ pub enum Resumed {
 
 /// Picks the starting walk: a link's trail wins (it was shared on purpose),
 /// then saved progress, then the beginning. Never fails.
-pub fn resume(tree: &ValidTree, link_trail: Option<&str>, saved: Option<&str>, now_ms: u64) -> (Session, Resumed) {
+pub fn resume(
+    tree: &ValidTree,
+    link_trail: Option<&str>,
+    saved: Option<&str>,
+    now_ms: u64,
+) -> (Session, Resumed) {
     if let Some(session) = link_trail.and_then(|t| Session::from_trail(tree, t).ok()) {
         if !session.steps().is_empty() {
             return (session, Resumed::Link);
@@ -95,9 +100,11 @@ pub fn resume(tree: &ValidTree, link_trail: Option<&str>, saved: Option<&str>, n
         Some(Ok(session)) if !session.steps().is_empty() => (session, Resumed::Saved),
         Some(Ok(_)) | None => (Session::new(tree), Resumed::Fresh),
         // Old progress of another guide or version is simply not ours.
-        Some(Err(RestoreError::OtherTree { .. } | RestoreError::OtherVersion { .. } | RestoreError::Expired { .. })) => {
-            (Session::new(tree), Resumed::Fresh)
-        }
+        Some(Err(
+            RestoreError::OtherTree { .. }
+            | RestoreError::OtherVersion { .. }
+            | RestoreError::Expired { .. },
+        )) => (Session::new(tree), Resumed::Fresh),
         Some(Err(e)) => (Session::new(tree), Resumed::Unusable(e)),
     }
 }

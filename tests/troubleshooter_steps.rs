@@ -34,7 +34,9 @@ const TREE: &str = r#"{
 }"#;
 
 fn document() -> web_sys::Document {
-    web_sys::window().and_then(|w| w.document()).expect("a document")
+    web_sys::window()
+        .and_then(|w| w.document())
+        .expect("a document")
 }
 
 /// A fresh container and a clean slate (no saved progress, no fragment).
@@ -47,7 +49,11 @@ fn fresh_root() -> Element {
         .history()
         .and_then(|h| h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("#")));
     let root = document().create_element("div").expect("a div");
-    document().body().expect("a body").append_child(&root).expect("appended");
+    document()
+        .body()
+        .expect("a body")
+        .append_child(&root)
+        .expect("appended");
     root
 }
 
@@ -74,7 +80,10 @@ fn heading(root: &Element) -> String {
 async fn click(root: &Element, label: &str) {
     let buttons = root.query_selector_all("button").expect("buttons");
     for i in 0..buttons.length() {
-        let Some(b) = buttons.get(i).and_then(|n| n.dyn_into::<HtmlElement>().ok()) else {
+        let Some(b) = buttons
+            .get(i)
+            .and_then(|n| n.dyn_into::<HtmlElement>().ok())
+        else {
             continue;
         };
         if b.text_content().as_deref() == Some(label) {
@@ -95,12 +104,28 @@ async fn renders_the_first_step_and_answers_move_on() {
     assert_eq!(heading(&root), "Restart your phone");
     // Author text is text: the markup became <strong>, the tag stayed text.
     let body = root.query_selector(".bd-step").unwrap().unwrap();
-    assert_eq!(body.query_selector("strong").unwrap().unwrap().text_content().unwrap(), "power");
+    assert_eq!(
+        body.query_selector("strong")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .unwrap(),
+        "power"
+    );
     assert!(body.query_selector("script").unwrap().is_none());
-    assert!(body.text_content().unwrap().contains("<script>alert(1)</script>"));
+    assert!(body
+        .text_content()
+        .unwrap()
+        .contains("<script>alert(1)</script>"));
     click(&root, "Yes, the backup works now").await;
     assert_eq!(heading(&root), "Your backup works");
-    assert!(root.query_selector(".bd-fixed-by").unwrap().unwrap().text_content().unwrap().contains("Restart your phone"));
+    assert!(root
+        .query_selector(".bd-fixed-by")
+        .unwrap()
+        .unwrap()
+        .text_content()
+        .unwrap()
+        .contains("Restart your phone"));
 }
 
 #[wasm_bindgen_test]
@@ -124,15 +149,24 @@ async fn a_warning_step_needs_confirmation_before_its_answers() {
     click(&root, "No, still stuck").await;
     let text = root.text_content().unwrap_or_default();
     assert!(text.contains("Everything since the last backup is lost."));
-    assert!(!text.contains("Delete the app"), "instructions wait for the confirmation");
+    assert!(
+        !text.contains("Delete the app"),
+        "instructions wait for the confirmation"
+    );
     assert!(!text.contains("No, still stuck"));
     click(&root, "I understand, show me how").await;
     let text = root.text_content().unwrap_or_default();
     assert!(text.contains("Delete the app"));
     click(&root, "No, still stuck").await;
     assert_eq!(heading(&root), "Ask WhatsApp support");
-    let summary = root.query_selector(".bd-summary textarea").unwrap().unwrap();
-    let summary = summary.dyn_into::<web_sys::HtmlTextAreaElement>().unwrap().value();
+    let summary = root
+        .query_selector(".bd-summary textarea")
+        .unwrap()
+        .unwrap();
+    let summary = summary
+        .dyn_into::<web_sys::HtmlTextAreaElement>()
+        .unwrap()
+        .value();
     assert!(summary.contains("Android"), "{summary}");
     assert!(summary.contains("Restart your phone"), "{summary}");
 }

@@ -218,7 +218,11 @@ mod tests {
         assert_eq!(p.len(), 5);
         let text: Vec<String> = p.iter().map(ToString::to_string).collect();
         assert!(text[0].contains("light, dark or auto"), "{}", text[0]);
-        assert!(text[4].contains("Unknown setting \"colour\""), "{}", text[4]);
+        assert!(
+            text[4].contains("Unknown setting \"colour\""),
+            "{}",
+            text[4]
+        );
     }
 
     #[test]

@@ -12,7 +12,10 @@ fn flowchart_has_one_line_per_node_and_per_edge() {
     let chart = to_mermaid(&tree, "en");
     let mut lines = chart.lines();
     assert_eq!(lines.next(), Some("flowchart TD"));
-    let node_lines = chart.lines().filter(|l| l.trim_start().starts_with('n') && !l.contains("-->")).count();
+    let node_lines = chart
+        .lines()
+        .filter(|l| l.trim_start().starts_with('n') && !l.contains("-->"))
+        .count();
     assert_eq!(node_lines, tree.nodes.len());
     let edges: usize = tree.nodes.iter().map(|n| n.edges().len()).sum();
     assert_eq!(chart.matches("-->").count(), edges);
@@ -22,15 +25,30 @@ fn flowchart_has_one_line_per_node_and_per_edge() {
 fn shapes_and_labels_follow_the_node_kinds() {
     let tree = Tree::from_json(WALK).expect("walk fixture");
     let chart = to_mermaid(&tree, "en");
-    assert!(chart.contains("    n0{\"Which phone is the stuck backup on?\"}\n"), "{chart}");
-    assert!(chart.contains("    n2[/\"Test your connection\"/]\n"), "{chart}");
-    assert!(chart.contains("    n5[\"Restart your phone\"]\n"), "{chart}");
-    assert!(chart.contains("    n9([\"Your backup is moving\"])\n"), "{chart}");
+    assert!(
+        chart.contains("    n0{\"Which phone is the stuck backup on?\"}\n"),
+        "{chart}"
+    );
+    assert!(
+        chart.contains("    n2[/\"Test your connection\"/]\n"),
+        "{chart}"
+    );
+    assert!(
+        chart.contains("    n5[\"Restart your phone\"]\n"),
+        "{chart}"
+    );
+    assert!(
+        chart.contains("    n9([\"Your backup is moving\"])\n"),
+        "{chart}"
+    );
     assert!(chart.contains("    n0 -->|\"Android\"| n1\n"), "{chart}");
     assert!(chart.contains("    n5 -->|\"fixed\"| n9\n"), "{chart}");
     assert!(chart.contains("    n5 -->|\"not fixed\"| n6\n"), "{chart}");
     assert!(chart.contains("    n2 -->|\"offline\"| n3\n"), "{chart}");
-    assert!(chart.contains("    n2 -->|\"slow_upload\"| n4\n"), "{chart}");
+    assert!(
+        chart.contains("    n2 -->|\"slow_upload\"| n4\n"),
+        "{chart}"
+    );
     assert!(chart.contains("    n2 -->|\"otherwise\"| n5\n"), "{chart}");
     assert!(chart.contains("    class n9 resolved\n"), "{chart}");
     assert!(chart.contains("    class n10 escalate\n"), "{chart}");
@@ -53,7 +71,11 @@ fn hostile_titles_cannot_break_out_of_their_label() {
     let tree = Tree::from_json(json).expect("valid");
     let chart = to_mermaid(&tree, "en");
     assert!(!chart.contains('<'), "{chart}");
-    assert_eq!(chart.matches("-->").count(), 1, "only the real edge: {chart}");
+    assert_eq!(
+        chart.matches("-->").count(),
+        1,
+        "only the real edge: {chart}"
+    );
     let first = chart.lines().nth(1).expect("node line");
     assert_eq!(first.matches('"').count(), 2, "{first}");
     assert!(chart.contains("-->|\"a#124;b#quot;c\"| n1"), "{chart}");

@@ -105,5 +105,8 @@ fn a_warning_with_a_javascript_link_fails_validation() {
     let errors = Tree::from_json(json).expect_err("bad link refused");
     assert_eq!(errors.problems.len(), 1, "{errors}");
     assert_eq!(errors.problems[0].path, "/nodes/0/warning/en");
-    assert!(matches!(errors.problems[0].kind, ProblemKind::BadLink { .. }));
+    assert!(matches!(
+        errors.problems[0].kind,
+        ProblemKind::BadLink { .. }
+    ));
 }

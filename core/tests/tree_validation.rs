@@ -13,7 +13,11 @@ fn refused(name: &str, json: &str) -> TreeErrors {
 /// Asserts that exactly one problem sits at `path`, with `node`, and returns it.
 fn at<'a>(errors: &'a TreeErrors, path: &str, node: Option<&str>) -> &'a Problem {
     let found: Vec<&Problem> = errors.problems.iter().filter(|p| p.path == path).collect();
-    assert_eq!(found.len(), 1, "expected one problem at {path}, got:\n{errors}");
+    assert_eq!(
+        found.len(),
+        1,
+        "expected one problem at {path}, got:\n{errors}"
+    );
     assert_eq!(found[0].node.as_ref().map(|n| n.as_str()), node, "{errors}");
     found[0]
 }
@@ -48,7 +52,10 @@ fn too_large_is_refused_before_reading() {
     let padding = " ".repeat(MAX_TREE_BYTES);
     let errors = refused("huge", &format!("{{{padding}}}"));
     assert_eq!(errors.problems.len(), 1);
-    assert!(matches!(errors.problems[0].kind, ProblemKind::TooLarge { .. }));
+    assert!(matches!(
+        errors.problems[0].kind,
+        ProblemKind::TooLarge { .. }
+    ));
     assert!(errors.to_string().contains("256 KiB"), "{errors}");
 }
 
@@ -68,7 +75,9 @@ fn unknown_field_is_a_typo_with_a_suggestion() {
     let problem = at(&errors, "/nodes/1/titel", Some("restart"));
     assert!(matches!(problem.kind, ProblemKind::UnknownField { .. }));
     assert!(
-        problem.to_string().contains("unknown field \"titel\": did you mean \"title\"?"),
+        problem
+            .to_string()
+            .contains("unknown field \"titel\": did you mean \"title\"?"),
         "{problem}"
     );
     // The real title is then missing, reported on the node.
@@ -110,7 +119,10 @@ fn bad_route_condition_lists_the_known_ones() {
     let errors = refused(name, json);
     let problem = at(&errors, "/nodes/2/routes/0/when", Some("speed"));
     let message = problem.to_string();
-    assert!(message.contains("\"slow\" is not a known route condition"), "{message}");
+    assert!(
+        message.contains("\"slow\" is not a known route condition"),
+        "{message}"
+    );
     assert!(message.contains("slow_upload"), "{message}");
 }
 
@@ -119,7 +131,10 @@ fn bad_tree_id() {
     let (name, json) = fixture!("bad-tree-id.json");
     let errors = refused(name, json);
     assert_eq!(errors.problems.len(), 1, "{errors}");
-    assert!(matches!(at(&errors, "/id", None).kind, ProblemKind::BadValue { .. }));
+    assert!(matches!(
+        at(&errors, "/id", None).kind,
+        ProblemKind::BadValue { .. }
+    ));
 }
 
 #[test]
@@ -160,7 +175,10 @@ fn unreachable_node() {
     let (name, json) = fixture!("unreachable.json");
     let errors = refused(name, json);
     assert_eq!(errors.problems.len(), 1, "{errors}");
-    assert_eq!(at(&errors, "/nodes/5", Some("orphan")).kind, ProblemKind::Unreachable);
+    assert_eq!(
+        at(&errors, "/nodes/5", Some("orphan")).kind,
+        ProblemKind::Unreachable
+    );
 }
 
 #[test]
@@ -199,7 +217,10 @@ fn whitespace_only_label_is_empty() {
 fn warning_needs_confirm_and_confirm_needs_warning() {
     let (name, json) = fixture!("warning-without-confirm.json");
     let errors = refused(name, json);
-    assert_eq!(at(&errors, "/nodes/1", Some("restart")).kind, ProblemKind::WarningWithoutConfirm);
+    assert_eq!(
+        at(&errors, "/nodes/1", Some("restart")).kind,
+        ProblemKind::WarningWithoutConfirm
+    );
     let (name, json) = fixture!("confirm-without-warning.json");
     let errors = refused(name, json);
     assert_eq!(
@@ -230,7 +251,10 @@ fn missing_translation_is_only_a_warning() {
     let warning = &tree.warnings()[0];
     assert_eq!(warning.severity, Severity::Warning);
     assert_eq!(warning.path, "/nodes/3/title");
-    assert_eq!(warning.kind, ProblemKind::MissingTranslation { lang: "es".into() });
+    assert_eq!(
+        warning.kind,
+        ProblemKind::MissingTranslation { lang: "es".into() }
+    );
     // The Spanish reader sees the English title instead, flagged as such.
     let title = tree.get("resolved").expect("node").title();
     assert_eq!(title.get("es"), ("Fixed", true));
@@ -241,10 +265,16 @@ fn missing_english_is_an_error() {
     let (name, json) = fixture!("missing-english.json");
     let errors = refused(name, json);
     assert_eq!(errors.problems.len(), 1, "{errors}");
-    assert_eq!(at(&errors, "/nodes/3/title", Some("resolved")).kind, ProblemKind::MissingEnglish);
+    assert_eq!(
+        at(&errors, "/nodes/3/title", Some("resolved")).kind,
+        ProblemKind::MissingEnglish
+    );
     let (name, json) = fixture!("missing-english-in-langs.json");
     let errors = refused(name, json);
-    assert_eq!(at(&errors, "/langs", None).kind, ProblemKind::MissingEnglish);
+    assert_eq!(
+        at(&errors, "/langs", None).kind,
+        ProblemKind::MissingEnglish
+    );
 }
 
 #[test]
@@ -263,7 +293,11 @@ fn many_problems_are_all_reported_at_once() {
     got.sort();
     let mut expected: Vec<(String, Option<String>, String)> = [
         ("/extra", None, "UnknownField"),
-        ("/nodes/0/answers/1/next", Some("platform"), "UnknownReference"),
+        (
+            "/nodes/0/answers/1/next",
+            Some("platform"),
+            "UnknownReference",
+        ),
         ("/nodes/1/titel", Some("restart"), "UnknownField"),
         ("/nodes/1", Some("restart"), "MissingField"),
         ("/nodes/2/routes/0/when", Some("speed"), "BadValue"),
@@ -283,4 +317,3 @@ fn many_problems_are_all_reported_at_once() {
     // The whole report is readable text, one line per problem.
     assert_eq!(errors.to_string().lines().count(), 13, "{errors}");
 }
-

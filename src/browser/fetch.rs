@@ -78,7 +78,11 @@ pub async fn text_capped(url: &str, cap: usize, timeout_ms: u32) -> Result<Strin
     result
 }
 
-async fn read_body(url: &str, cap: usize, controller: &AbortController) -> Result<String, FetchError> {
+async fn read_body(
+    url: &str,
+    cap: usize,
+    controller: &AbortController,
+) -> Result<String, FetchError> {
     let init = RequestInit::new();
     init.set_signal(Some(&controller.signal()));
     let request = Request::new_with_str_and_init(url, &init).map_err(|_| network(url))?;
@@ -93,7 +97,10 @@ async fn read_body(url: &str, cap: usize, controller: &AbortController) -> Resul
             status: response.status(),
         });
     }
-    let too_large = || FetchError::TooLarge { url: url.to_owned(), cap };
+    let too_large = || FetchError::TooLarge {
+        url: url.to_owned(),
+        cap,
+    };
     if let Ok(Some(len)) = response.headers().get("content-length") {
         if len.parse::<usize>().is_ok_and(|n| n > cap) {
             return Err(too_large());
@@ -105,7 +112,9 @@ async fn read_body(url: &str, cap: usize, controller: &AbortController) -> Resul
     let reader: ReadableStreamDefaultReader = body.get_reader().unchecked_into();
     let mut bytes = Vec::new();
     loop {
-        let chunk = JsFuture::from(reader.read()).await.map_err(|_| network(url))?;
+        let chunk = JsFuture::from(reader.read())
+            .await
+            .map_err(|_| network(url))?;
         if Reflect::get(&chunk, &JsValue::from_str("done"))
             .map(|d| d.is_truthy())
             .unwrap_or(true)
@@ -122,9 +131,13 @@ async fn read_body(url: &str, cap: usize, controller: &AbortController) -> Resul
         bytes.resize(start + array.length() as usize, 0);
         array.copy_to(&mut bytes[start..]);
     }
-    String::from_utf8(bytes).map_err(|_| FetchError::NotText { url: url.to_owned() })
+    String::from_utf8(bytes).map_err(|_| FetchError::NotText {
+        url: url.to_owned(),
+    })
 }
 
 fn network(url: &str) -> FetchError {
-    FetchError::Network { url: url.to_owned() }
+    FetchError::Network {
+        url: url.to_owned(),
+    }
 }

@@ -22,14 +22,19 @@ pub fn fix_step(props: &FixStepProps) -> Html {
     let m = props.messages;
     let lang = &props.lang;
     let confirmed = use_state(|| false);
-    let choose = |choice: Choice| props.on_choose.reform(move |_: MouseEvent| choice.clone());
+    let choose = |choice: Choice| props.on_choose.reform(move |_: MouseEvent| choice);
 
     if let (Some(warning), false) = (&props.fix.warning, *confirmed) {
         let on_confirm = {
             let confirmed = confirmed.clone();
             Callback::from(move |_: MouseEvent| confirmed.set(true))
         };
-        let confirm_label = props.fix.confirm.as_ref().map_or("", |c| c.text(lang)).to_owned();
+        let confirm_label = props
+            .fix
+            .confirm
+            .as_ref()
+            .map_or("", |c| c.text(lang))
+            .to_owned();
         return html! {
             <>
                 <div class="bd-warning" role="note">

@@ -60,7 +60,9 @@ fn support_summary(props: &SupportSummaryProps) -> Html {
             let text = text.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let copied = match web_sys::window() {
-                    Some(w) => JsFuture::from(w.navigator().clipboard().write_text(&text)).await.is_ok(),
+                    Some(w) => JsFuture::from(w.navigator().clipboard().write_text(&text))
+                        .await
+                        .is_ok(),
                     None => false,
                 };
                 status.set(Some(if copied { m.copied } else { m.copy_failed }));

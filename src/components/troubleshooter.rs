@@ -33,7 +33,9 @@ fn now_ms() -> u64 {
 pub fn troubleshooter(props: &TroubleshooterProps) -> Html {
     let m = props.messages;
     let lang = props.lang.as_str();
-    let store = use_memo(props.tree.tree().id.clone(), |id| ProgressStore::for_tree(id));
+    let store = use_memo(props.tree.tree().id.clone(), |id| {
+        ProgressStore::for_tree(id)
+    });
     let opening = use_memo((), |_| {
         let saved = store.load();
         let (session, resumed) = resume(
@@ -113,7 +115,9 @@ pub fn troubleshooter(props: &TroubleshooterProps) -> Html {
                 <QuestionStep question={q.clone()} lang={lang_attr} on_choose={on_choose} />
             </>
         },
-        Node::Fix(f) => html! { <FixStep fix={f.clone()} lang={lang_attr} messages={m} on_choose={on_choose} /> },
+        Node::Fix(f) => {
+            html! { <FixStep fix={f.clone()} lang={lang_attr} messages={m} on_choose={on_choose} /> }
+        }
         Node::SpeedTest(s) => html! {
             <SpeedTestStep step={s.clone()} lang={lang_attr} messages={m} on_choose={on_choose} />
         },

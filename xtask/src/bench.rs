@@ -18,11 +18,17 @@ pub fn size() -> TaskResult {
         .filter_map(Result::ok)
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|n| {
-            n == "index.html" || n.ends_with(".js") && !n.starts_with("embed") || n.ends_with(".wasm") || n.ends_with(".css")
+            n == "index.html"
+                || n.ends_with(".js") && !n.starts_with("embed")
+                || n.ends_with(".wasm")
+                || n.ends_with(".css")
         })
         .collect();
     files.sort();
-    println!("{:<36} {:>10} {:>10}", "file (standalone page)", "raw B", "gzip -9 B");
+    println!(
+        "{:<36} {:>10} {:>10}",
+        "file (standalone page)", "raw B", "gzip -9 B"
+    );
     let (mut raw_total, mut gz_total) = (0, 0);
     for name in &files {
         let bytes = std::fs::read(dist.join(name)).map_err(|e| e.to_string())?;

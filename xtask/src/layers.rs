@@ -38,15 +38,37 @@ fn lint() -> TaskResult<LayerReport> {
     let steps: [&[&str]; 3] = [
         &["fmt", "--all", "--", "--check"],
         &[
-            "clippy", "--package", "backup-doctor-core", "--package", "backup-doctor-server",
-            "--package", "xtask", "--all-targets", "--all-features", "--", "-D", "warnings",
+            "clippy",
+            "--package",
+            "backup-doctor-core",
+            "--package",
+            "backup-doctor-server",
+            "--package",
+            "xtask",
+            "--all-targets",
+            "--all-features",
+            "--",
+            "-D",
+            "warnings",
         ],
         &[
-            "clippy", "--package", "backup-doctor", "--target", "wasm32-unknown-unknown",
-            "--all-targets", "--", "-D", "warnings",
+            "clippy",
+            "--package",
+            "backup-doctor",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
         ],
     ];
-    let mut report = LayerReport { name: "lint (fmt, clippy)", passed: 0, failed: 0, ok: true };
+    let mut report = LayerReport {
+        name: "lint (fmt, clippy)",
+        passed: 0,
+        failed: 0,
+        ok: true,
+    };
     for args in steps {
         let (ok, _) = run_tee(&mut command("cargo", args))?;
         if ok {
@@ -63,8 +85,14 @@ fn native() -> TaskResult<LayerReport> {
     let mut c = command(
         "cargo",
         &[
-            "test", "--package", "backup-doctor-core", "--package", "backup-doctor-server",
-            "--package", "xtask", "--all-features",
+            "test",
+            "--package",
+            "backup-doctor-core",
+            "--package",
+            "backup-doctor-server",
+            "--package",
+            "xtask",
+            "--all-features",
         ],
     );
     cargo_test_layer("native (core, server, xtask)", &mut c)
@@ -73,7 +101,13 @@ fn native() -> TaskResult<LayerReport> {
 fn browser() -> TaskResult<LayerReport> {
     let mut c = command(
         "cargo",
-        &["test", "--package", "backup-doctor", "--target", "wasm32-unknown-unknown"],
+        &[
+            "test",
+            "--package",
+            "backup-doctor",
+            "--target",
+            "wasm32-unknown-unknown",
+        ],
     );
     c.env("PATH", cmd::tool_path())
         .env("CHROMEDRIVER", tools::CHROMEDRIVER)
@@ -84,14 +118,22 @@ fn browser() -> TaskResult<LayerReport> {
 fn cargo_test_layer(name: &'static str, c: &mut Command) -> TaskResult<LayerReport> {
     let (ok, out) = run_tee(c)?;
     let (passed, failed) = count_cargo_results(&out);
-    Ok(LayerReport { name, passed, failed, ok: ok && failed == 0 && passed > 0 })
+    Ok(LayerReport {
+        name,
+        passed,
+        failed,
+        ok: ok && failed == 0 && passed > 0,
+    })
 }
 
 /// Sums `test result: ok. 12 passed; 0 failed; ...` lines.
 fn count_cargo_results(out: &str) -> (u64, u64) {
     let mut passed = 0;
     let mut failed = 0;
-    for line in out.lines().filter(|l| l.trim_start().starts_with("test result:")) {
+    for line in out
+        .lines()
+        .filter(|l| l.trim_start().starts_with("test result:"))
+    {
         passed += number_before(line, " passed");
         failed += number_before(line, " failed");
     }
@@ -124,7 +166,12 @@ fn end_to_end() -> TaskResult<LayerReport> {
     let (ok, out) = run_tee(&mut c)?;
     drop(server);
     let (passed, failed) = count_node_results(&out);
-    Ok(LayerReport { name: "end-to-end (Playwright)", passed, failed, ok: ok && failed == 0 && passed > 0 })
+    Ok(LayerReport {
+        name: "end-to-end (Playwright)",
+        passed,
+        failed,
+        ok: ok && failed == 0 && passed > 0,
+    })
 }
 
 /// Reads node's spec reporter summary: `ℹ pass 7`, `ℹ fail 0`.
@@ -133,7 +180,7 @@ fn count_node_results(out: &str) -> (u64, u64) {
         out.lines()
             .filter_map(|l| l.trim_start_matches(['ℹ', ' ', '#']).strip_prefix(key))
             .filter_map(|rest| rest.trim().parse::<u64>().ok())
-            .last()
+            .next_back()
             .unwrap_or(0)
     };
     (find("pass "), find("fail "))

@@ -32,8 +32,8 @@ pub fn ensure_build_tools() -> TaskResult {
 }
 
 fn ensure_wasm_target() -> TaskResult {
-    let installed = output(&mut command("rustup", &["target", "list", "--installed"]))
-        .unwrap_or_default();
+    let installed =
+        output(&mut command("rustup", &["target", "list", "--installed"])).unwrap_or_default();
     if installed.lines().any(|l| l.trim() == WASM_TARGET) {
         return Ok(());
     }
@@ -44,10 +44,7 @@ fn installed_version(program: &str) -> Option<String> {
     let mut c = command(program, &["--version"]);
     c.env("PATH", cmd::tool_path());
     // "trunk 0.21.14", "wasm-bindgen 0.2.130"
-    output(&mut c)?
-        .split_whitespace()
-        .nth(1)
-        .map(str::to_owned)
+    output(&mut c)?.split_whitespace().nth(1).map(str::to_owned)
 }
 
 fn ensure_trunk() -> TaskResult {

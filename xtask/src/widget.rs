@@ -38,6 +38,9 @@ pub fn serve(args: &[&str]) -> TaskResult {
     build_release()?;
     let server = ServerProcess::start(&["--host", host, "--port", port])?;
     println!("backup-doctor is ready: open {}", server.url);
-    println!("(speed-test endpoints at {}__down and {}__up; Ctrl-C stops)", server.url, server.url);
+    println!(
+        "(speed-test endpoints at {}__down and {}__up; Ctrl-C stops)",
+        server.url, server.url
+    );
     server.wait()
 }

@@ -20,6 +20,10 @@ use super::series::{steady_window, ByteSeries, SteadyWindow};
 /// interval that burst's bytes arrived in.
 const SAME_READ_MS: f64 = 0.25;
 
+/// A read burst (chunks a few tenths of a ms apart) is cut after this long,
+/// so a stream read continuously in small chunks still gets short intervals.
+const MAX_READ_BURST_MS: f64 = 2.0;
+
 /// A stream silent for this long is left out when deciding up to when all
 /// streams have reported (it would otherwise hold the estimate back).
 const LAGGING_STREAM_MS: f64 = 500.0;
@@ -31,6 +35,10 @@ pub const MIN_REQUEST_BYTES: u64 = 256 * 1024;
 /// A request is sized to outlast the remaining test time by this factor, so
 /// a stream rarely ends (and has to ramp up again) mid-test.
 const REQUEST_HEADROOM: f64 = 1.25;
+
+/// The level with the current streams must have held this long before
+/// another stream is tried: a shorter level is still ramp-up in disguise.
+const PROBE_AFTER_STEADY_MS: f64 = 500.0;
 
 /// Loaded latency at least this many ms above idle means the link's queue is
 /// filling: one stream already saturates it, so no stream is added.
@@ -186,7 +194,11 @@ struct StreamState {
     closed: bool,
     first_ms: Option<f64>,
     last_ms: Option<f64>,
+    /// Start of the interval the current read burst's bytes arrived in: the
+    /// stream's bytes are complete up to here (the burst may go on).
     span_start_ms: f64,
+    /// Timestamp of the current read burst's first chunk.
+    burst_first_ms: f64,
 }
 
 /// Where the "does another stream help?" experiment stands.
@@ -279,6 +291,7 @@ impl ThroughputEstimator {
             first_ms: None,
             last_ms: None,
             span_start_ms: t,
+            burst_first_ms: t,
         });
         if let Probe::Pending { stream, .. } = &mut self.probe {
             if stream.is_none() && self.streams.len() > 1 {
@@ -310,13 +323,15 @@ impl ThroughputEstimator {
                 // very first chunk of the test only marks where data begins.
                 state.first_ms = Some(t);
                 state.span_start_ms = t;
+                state.burst_first_ms = t;
                 if self.first_data_ms.is_some() {
                     self.series.add(t, t, bytes);
                 }
             }
             Some(last) => {
-                if t - last > SAME_READ_MS {
+                if t - last > SAME_READ_MS || t - state.burst_first_ms > MAX_READ_BURST_MS {
                     state.span_start_ms = last;
+                    state.burst_first_ms = t;
                 }
                 self.series.add(state.span_start_ms, t, bytes);
             }
@@ -384,12 +399,16 @@ impl ThroughputEstimator {
         let wants_stream = self.wants_another_stream(steady.as_ref());
         let settled = !wants_stream && !matches!(self.probe, Probe::Pending { .. });
         let silent_since = self.last_data_ms.unwrap_or(0.0);
+        let remaining = self.config.byte_budget.saturating_sub(self.bytes_total);
 
         let stop = if settled && steady.as_ref().is_some_and(|s| self.is_stable(s)) {
             Some(StopReason::Stable)
         } else if now - silent_since >= self.config.stall_ms {
             Some(StopReason::NoData)
-        } else if self.bytes_total >= self.config.byte_budget {
+        } else if self.bytes_total >= self.config.byte_budget
+            || (self.open_streams() < self.target_streams && remaining < MIN_REQUEST_BYTES)
+        {
+            // A stream ended with too little budget left to be worth replacing.
             Some(StopReason::Budget)
         } else if now >= self.config.time_cap_ms {
             Some(StopReason::TimeCap)
@@ -472,16 +491,21 @@ impl ThroughputEstimator {
             .count()
     }
 
-    /// Up to when every stream still delivering has reported: later bytes of
-    /// some stream may still be on their way to the glue.
+    /// Up to when every stream still delivering has reported all its bytes:
+    /// the start of its current read burst (more chunks of that burst may
+    /// follow), and later bytes of a slower stream may still be on their way.
+    /// A stream that just ended counts too: its last burst is spread up to
+    /// when it was read, but its data may have stopped coming well before.
     fn accounted_until(&self) -> Option<f64> {
         let latest = self.last_data_ms?;
         let until = self
             .streams
             .iter()
-            .filter(|s| !s.closed)
-            .filter_map(|s| s.last_ms)
-            .filter(|&last| last >= latest - LAGGING_STREAM_MS)
+            .filter(|s| {
+                s.last_ms
+                    .is_some_and(|last| last >= latest - LAGGING_STREAM_MS)
+            })
+            .map(|s| s.span_start_ms)
             .fold(latest, f64::min);
         Some(until)
     }
@@ -565,6 +589,7 @@ impl ThroughputEstimator {
         let time_left = self.config.time_cap_ms - steady.end_ms;
         let budget_left = self.config.byte_budget.saturating_sub(self.bytes_total) as f64;
         steady.windows >= 3
+            && steady.duration_ms() >= PROBE_AFTER_STEADY_MS
             && steady.start_ms >= last_added
             && time_left >= 2_000.0
             && budget_left >= steady.rate * 1_500.0

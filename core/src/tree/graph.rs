@@ -31,7 +31,10 @@ impl Graph {
                     .collect()
             })
             .collect();
-        let is_outcome = nodes.iter().map(|n| matches!(n, Node::Outcome(_))).collect();
+        let is_outcome = nodes
+            .iter()
+            .map(|n| matches!(n, Node::Outcome(_)))
+            .collect();
         Graph {
             successors,
             is_outcome,

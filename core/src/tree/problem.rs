@@ -171,9 +171,9 @@ impl fmt::Display for ProblemKind {
             ProblemKind::UnknownReference { target } => {
                 write!(f, "points to \"{target}\", which does not exist")
             }
-            ProblemKind::Unreachable => f.write_str(
-                "no path from the start leads here, so nobody will ever see this step",
-            ),
+            ProblemKind::Unreachable => {
+                f.write_str("no path from the start leads here, so nobody will ever see this step")
+            }
             ProblemKind::NoWayForward => f.write_str(
                 "this step has no way forward (no answers); only outcomes may end a walk",
             ),
@@ -189,9 +189,9 @@ impl fmt::Display for ProblemKind {
             ProblemKind::WarningWithoutConfirm => f.write_str(
                 "this fix has a \"warning\" but no \"confirm\" label for the person to accept it",
             ),
-            ProblemKind::ConfirmWithoutWarning => f.write_str(
-                "this fix has a \"confirm\" label but no \"warning\" to confirm",
-            ),
+            ProblemKind::ConfirmWithoutWarning => {
+                f.write_str("this fix has a \"confirm\" label but no \"warning\" to confirm")
+            }
             ProblemKind::BadLink { href } => write!(
                 f,
                 "the link to \"{href}\" is not allowed; links must start with https:// or http://"

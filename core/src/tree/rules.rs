@@ -127,7 +127,9 @@ fn check_header(header: &Header<'_>, out: &mut Out<'_>) {
                     None,
                     &format!("/langs/{i}"),
                     ProblemKind::BadValue {
-                        reason: format!("\"{lang}\" is not a language code like \"es\" or \"pt-BR\""),
+                        reason: format!(
+                            "\"{lang}\" is not a language code like \"es\" or \"pt-BR\""
+                        ),
                     },
                 );
             } else if !seen.insert(lang.as_str()) {
@@ -200,7 +202,11 @@ fn check_node(node: &Node, at: &str, langs: &[String], known: &HashSet<&str>, ou
             }
             match (&fix.warning, &fix.confirm) {
                 (Some(_), None) => out.push(id, at, ProblemKind::WarningWithoutConfirm),
-                (None, Some(_)) => out.push(id, &pointer(at, "confirm"), ProblemKind::ConfirmWithoutWarning),
+                (None, Some(_)) => out.push(
+                    id,
+                    &pointer(at, "confirm"),
+                    ProblemKind::ConfirmWithoutWarning,
+                ),
                 _ => {}
             }
         }
@@ -220,7 +226,11 @@ impl Texts<'_> {
         self.languages(text, at, out);
         for (lang, value) in &text.0 {
             if value.trim().is_empty() {
-                out.push(self.id, &pointer(at, lang), ProblemKind::EmptyText { lang: lang.clone() });
+                out.push(
+                    self.id,
+                    &pointer(at, lang),
+                    ProblemKind::EmptyText { lang: lang.clone() },
+                );
             }
         }
     }
@@ -230,7 +240,11 @@ impl Texts<'_> {
         self.languages(text, at, out);
         for (lang, value) in &text.0 {
             if must_not_be_blank && value.trim().is_empty() {
-                out.push(self.id, &pointer(at, lang), ProblemKind::EmptyText { lang: lang.clone() });
+                out.push(
+                    self.id,
+                    &pointer(at, lang),
+                    ProblemKind::EmptyText { lang: lang.clone() },
+                );
             }
             for href in text::bad_links(value) {
                 out.push(self.id, &pointer(at, lang), ProblemKind::BadLink { href });
@@ -244,7 +258,11 @@ impl Texts<'_> {
         }
         for lang in self.langs {
             if lang != FALLBACK_LANG && !text.0.contains_key(lang) {
-                out.push(self.id, at, ProblemKind::MissingTranslation { lang: lang.clone() });
+                out.push(
+                    self.id,
+                    at,
+                    ProblemKind::MissingTranslation { lang: lang.clone() },
+                );
             }
         }
     }
@@ -261,7 +279,11 @@ fn check_graph(nodes: &[&Node], start: &NodeId, out: &mut Out<'_>) {
         // A duplicate is already reported; calling it unreachable too is noise.
         let first_of_its_id = seen.insert(node.id().as_str());
         if !reachable[i] && first_of_its_id {
-            out.push(Some(node.id()), &format!("/nodes/{i}"), ProblemKind::Unreachable);
+            out.push(
+                Some(node.id()),
+                &format!("/nodes/{i}"),
+                ProblemKind::Unreachable,
+            );
         }
     }
     for group in graph.loops_without_exit() {

@@ -129,7 +129,13 @@ pub(super) fn read(value: &Value, problems: &mut Vec<Problem>) -> Draft {
     };
     let mut draft = Draft::default();
     let Some(object) = value.as_object() else {
-        report.push("", wrong("an object with format, id, revision, langs, start and nodes", value));
+        report.push(
+            "",
+            wrong(
+                "an object with format, id, revision, langs, start and nodes",
+                value,
+            ),
+        );
         return draft;
     };
     match object.get("format") {
@@ -138,7 +144,12 @@ pub(super) fn read(value: &Value, problems: &mut Vec<Problem>) -> Draft {
             draft.format = n.as_u64();
         }
         Some(Value::Number(n)) => {
-            report.push("/format", ProblemKind::WrongFormat { found: n.to_string() });
+            report.push(
+                "/format",
+                ProblemKind::WrongFormat {
+                    found: n.to_string(),
+                },
+            );
             return draft;
         }
         Some(other) => {
@@ -165,13 +176,19 @@ pub(super) fn read(value: &Value, problems: &mut Vec<Problem>) -> Draft {
             for (i, item) in items.iter().enumerate() {
                 match item.as_str() {
                     Some(lang) => langs.push(lang.to_owned()),
-                    None => report.push(&format!("/langs/{i}"), wrong("a language code like \"en\"", item)),
+                    None => report.push(
+                        &format!("/langs/{i}"),
+                        wrong("a language code like \"en\"", item),
+                    ),
                 }
             }
             Some(langs)
         }
         Some(other) => {
-            report.push("/langs", wrong("a list of language codes like [\"en\"]", other));
+            report.push(
+                "/langs",
+                wrong("a list of language codes like [\"en\"]", other),
+            );
             None
         }
     };
@@ -189,7 +206,12 @@ pub(super) fn read(value: &Value, problems: &mut Vec<Problem>) -> Draft {
     draft
 }
 
-fn string_field(object: &Map<String, Value>, name: &'static str, at: &str, report: &mut Report<'_>) -> Option<String> {
+fn string_field(
+    object: &Map<String, Value>,
+    name: &'static str,
+    at: &str,
+    report: &mut Report<'_>,
+) -> Option<String> {
     match object.get(name) {
         None => {
             report.push(at, ProblemKind::MissingField { field: name });
@@ -218,7 +240,10 @@ fn read_node(value: &Value, path: &str, problems: &mut Vec<Problem>) -> DraftNod
         node: None,
     };
     let Some(object) = value.as_object() else {
-        report.push(path, wrong("a node (an object with \"id\" and \"type\")", value));
+        report.push(
+            path,
+            wrong("a node (an object with \"id\" and \"type\")", value),
+        );
         return broken;
     };
     let fields = match object.get("type") {
@@ -249,7 +274,10 @@ fn read_node(value: &Value, path: &str, problems: &mut Vec<Problem>) -> DraftNod
             }
         },
         Some(other) => {
-            report.push(&pointer(path, "type"), wrong("a node type like \"question\"", other));
+            report.push(
+                &pointer(path, "type"),
+                wrong("a node type like \"question\"", other),
+            );
             return broken;
         }
     };
@@ -339,8 +367,14 @@ fn check_value(value: &Value, shape: Shape, path: &str, report: &mut Report<'_>)
         },
         Shape::Answers | Shape::Routes => {
             let (fields, what) = match shape {
-                Shape::Answers => (ANSWER, "an answer like {\"label\": {...}, \"next\": \"...\"}"),
-                _ => (ROUTE, "a route like {\"when\": \"offline\", \"next\": \"...\"}"),
+                Shape::Answers => (
+                    ANSWER,
+                    "an answer like {\"label\": {...}, \"next\": \"...\"}",
+                ),
+                _ => (
+                    ROUTE,
+                    "a route like {\"when\": \"offline\", \"next\": \"...\"}",
+                ),
             };
             let Some(items) = value.as_array() else {
                 report.push(path, wrong("a list", value));
@@ -368,7 +402,10 @@ fn one_of(value: &Value, names: &[&str], what: &str, path: &str, report: &mut Re
         Some(name) => report.push(
             path,
             ProblemKind::BadValue {
-                reason: format!("\"{name}\" is not a known {what}; use one of {}", names.join(", ")),
+                reason: format!(
+                    "\"{name}\" is not a known {what}; use one of {}",
+                    names.join(", ")
+                ),
             },
         ),
         None => report.push(path, wrong("a string", value)),
@@ -424,7 +461,10 @@ mod tests {
         assert!(draft.nodes[1].node.is_some());
         let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
         assert_eq!(paths, ["/nodes/0/answers/0/nxt", "/nodes/0/answers/0"]);
-        assert!(matches!(problems[1].kind, ProblemKind::MissingField { field: "next" }));
+        assert!(matches!(
+            problems[1].kind,
+            ProblemKind::MissingField { field: "next" }
+        ));
     }
 
     #[test]

@@ -55,20 +55,18 @@ pub fn parse(source: &str) -> RichText {
             (LineKind::Continuation(text), None) => {
                 current = Some((LineKind::Paragraph(""), vec![text.to_owned()]));
             }
-            (kind, Some((open, items))) if same_block(open, &kind) => {
-                match (open, &kind) {
-                    (LineKind::Paragraph(_), LineKind::Paragraph(text)) => {
-                        if let Some(last) = items.last_mut() {
-                            last.push(' ');
-                            last.push_str(text);
-                        }
+            (kind, Some((open, items))) if same_block(open, &kind) => match (open, &kind) {
+                (LineKind::Paragraph(_), LineKind::Paragraph(text)) => {
+                    if let Some(last) = items.last_mut() {
+                        last.push(' ');
+                        last.push_str(text);
                     }
-                    (_, LineKind::Bullet(text) | LineKind::Numbered(text)) => {
-                        items.push((*text).to_owned());
-                    }
-                    _ => {}
                 }
-            }
+                (_, LineKind::Bullet(text) | LineKind::Numbered(text)) => {
+                    items.push((*text).to_owned());
+                }
+                _ => {}
+            },
             (kind, _) => {
                 flush(&mut current, &mut blocks);
                 let text = match kind {
@@ -208,7 +206,9 @@ fn flush(current: &mut Option<(LineKind<'_>, Vec<String>)>, blocks: &mut Vec<Blo
         return;
     };
     match kind {
-        LineKind::Bullet(_) => blocks.push(Block::Bullets(items.iter().map(|i| inline(i)).collect())),
+        LineKind::Bullet(_) => {
+            blocks.push(Block::Bullets(items.iter().map(|i| inline(i)).collect()))
+        }
         LineKind::Numbered(_) => {
             blocks.push(Block::Numbered(items.iter().map(|i| inline(i)).collect()))
         }
@@ -440,10 +440,7 @@ mod tests {
                 text(" and **open")
             ])]
         );
-        assert_eq!(
-            parse("****"),
-            vec![Block::Paragraph(vec![text("****")])]
-        );
+        assert_eq!(parse("****"), vec![Block::Paragraph(vec![text("****")])]);
     }
 
     #[test]
@@ -458,7 +455,10 @@ mod tests {
                 text(" end")
             ])]
         );
-        assert_eq!(bad_links("[x](javascript:alert(1))"), ["javascript:alert(1)"]);
+        assert_eq!(
+            bad_links("[x](javascript:alert(1))"),
+            ["javascript:alert(1)"]
+        );
     }
 
     #[test]

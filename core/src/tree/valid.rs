@@ -39,6 +39,8 @@ impl Tree {
                 max: MAX_TREE_BYTES,
             }));
         }
+        // Some Windows editors start UTF-8 files with a byte-order mark.
+        let json = json.strip_prefix('\u{feff}').unwrap_or(json);
         let value: Value = serde_json::from_str(json).map_err(|e| {
             single(ProblemKind::NotJson {
                 line: e.line(),
@@ -101,11 +103,7 @@ impl TryFrom<Tree> for ValidTree {
     /// Checks a tree built in code (the rules only; the shape is given by the types).
     fn try_from(tree: Tree) -> Result<Self, Self::Error> {
         let mut problems = Vec::new();
-        let slots: Vec<Slot<'_>> = tree
-            .nodes
-            .iter()
-            .map(|n| (Some(n.id()), Some(n)))
-            .collect();
+        let slots: Vec<Slot<'_>> = tree.nodes.iter().map(|n| (Some(n.id()), Some(n))).collect();
         let header = Header {
             format: Some(tree.format),
             id: Some(&tree.id),
@@ -231,6 +229,11 @@ mod tests {
         broken.start = NodeId::from("missing");
         let errors = ValidTree::try_from(broken).expect_err("unknown start");
         assert_eq!(errors.problems[0].path, "/start");
+    }
+
+    #[test]
+    fn byte_order_mark_is_ignored() {
+        assert!(Tree::from_json(&format!("\u{feff}{SMALL}")).is_ok());
     }
 
     #[test]
