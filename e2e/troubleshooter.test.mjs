@@ -140,25 +140,20 @@ test("a shared link opens the same step on another device", async () => {
 });
 
 test("an author's broken tree shows every problem, with node ids and paths", async () => {
-  const page = await openPage(browser, null);
-  const broken = {
-    format: 1, id: "mine", revision: "1", langs: ["en"], start: "a",
-    nodes: [
-      { id: "a", type: "question", title: { en: "Q" }, answers: [{ label: { en: "x" }, next: "nowhere" }] },
-      { id: "b", type: "fix", title: { en: "" }, fixed: "a", next: "a" },
-    ],
-  };
-  await page.route("**/trees/broken.json", (r) =>
-    r.fulfill({ contentType: "application/json", body: JSON.stringify(broken) }));
-  await page.goto(new URL("?tree=/trees/broken.json", process.env.BASE_URL ?? "http://127.0.0.1:8080/").href);
+  // demo/trees/broken-example.json: a wrong reference, an empty title, a
+  // javascript: link and an unknown field, all reported at once.
+  const page = await openPage(browser, "?tree=/demo/trees/broken-example.json");
   const list = page.locator(".bd-problems li");
   await list.first().waitFor({ timeout: 15000 });
   const text = await page.locator(".bd-problems").innerText();
-  assert.match(text, /"nowhere"/);
+  assert.match(text, /"restart-phone"/);
   assert.match(text, /\/nodes\/0\/answers\/0\/next/);
-  assert.match(text, /node "b"/);
-  assert.ok(await list.count() >= 3, text);
+  assert.match(text, /node "restart"/);
+  assert.match(text, /javascript:/);
+  assert.match(text, /colour/);
+  assert.ok(await list.count() >= 4, text);
   await page.screenshot({ path: artifact("broken-tree.png"), fullPage: true });
+  assert.deepEqual(page.consoleErrors, []);
   await page.context().close();
 });
 

@@ -38,22 +38,9 @@ pub const BUSY_LATENCY_FACTOR: f64 = 3.0;
 /// something a person would notice.
 pub const BUSY_LATENCY_MIN_RISE_MS: f64 = 30.0;
 
-/// A route condition the decision tree can branch on (mirrors
-/// `tree::RouteCondition`; the lead maps one onto the other).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Condition {
-    /// Nothing got through: the device is offline.
-    Offline,
-    /// The upload (measured, or estimated from the download) is very slow.
-    SlowUpload,
-    /// The connection is unsteady.
-    Unstable,
-    /// Latency rises a lot under load: the connection is busy.
-    HighLoadedLatency,
-    /// The browser reports a cellular connection.
-    Cellular,
-}
+/// The conditions a tree can route on: the tree format owns the names
+/// (`routes[].when`), the advice rules decide when each holds.
+pub use crate::tree::RouteCondition as Condition;
 
 /// One piece of advice; the widget words it.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

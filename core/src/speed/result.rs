@@ -96,6 +96,9 @@ pub struct SpeedResult {
     pub bytes_used: u64,
     /// How long the whole test took, ms.
     pub duration_ms: f64,
+    /// From the start of the test to the download result, ms (the part a
+    /// person waits for before the first figure shows).
+    pub download_ms: Option<f64>,
     /// What ended it.
     pub stop_reason: TestEnd,
     /// What went wrong, in words (set with [`SpeedResult::with_error`]).
@@ -120,6 +123,7 @@ impl SpeedResult {
             loaded_latency_ms: None,
             bytes_used,
             duration_ms,
+            download_ms: None,
             stop_reason,
             error: None,
             connection: None,
@@ -144,6 +148,7 @@ impl SpeedResult {
             &mut self.latency_ms,
             &mut self.jitter_ms,
             &mut self.loaded_latency_ms,
+            &mut self.download_ms,
         ] {
             *figure = figure.and_then(finite);
         }
