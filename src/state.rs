@@ -5,6 +5,7 @@
 use std::rc::Rc;
 
 use backup_doctor_core::session::{Choice, RestoreError, Session};
+use backup_doctor_core::speed::SpeedResult;
 use backup_doctor_core::tree::ValidTree;
 use yew::Reducible;
 
@@ -32,11 +33,17 @@ impl std::ops::Deref for SharedTree {
 pub struct Walk {
     pub tree: SharedTree,
     pub session: Session,
+    /// The last connection test, for the advice and the support summary.
+    pub speed: Option<Rc<SpeedResult>>,
 }
 
 /// What the person can do to the walk.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum WalkAction {
+    /// A connection test finished.
+    Measured(Rc<SpeedResult>),
+    /// The backup size the person typed (GB), or cleared.
+    SetBackupSize(Option<f64>),
     Choose(Choice),
     Back,
     Restart,
@@ -49,7 +56,13 @@ impl Reducible for Walk {
 
     fn reduce(self: Rc<Self>, action: WalkAction) -> Rc<Self> {
         let mut session = self.session.clone();
+        let mut speed = self.speed.clone();
         let changed = match action {
+            WalkAction::Measured(result) => {
+                speed = Some(result);
+                true
+            }
+            WalkAction::SetBackupSize(gb) => session.set_backup_size_gb(gb).is_ok(),
             WalkAction::Choose(choice) => session.choose(&self.tree, choice).is_ok(),
             WalkAction::Back => session.back(),
             WalkAction::Restart => {
@@ -62,6 +75,7 @@ impl Reducible for Walk {
             Rc::new(Walk {
                 tree: self.tree.clone(),
                 session,
+                speed,
             })
         } else {
             self

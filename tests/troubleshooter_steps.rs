@@ -63,6 +63,7 @@ async fn mount(root: &Element) -> yew::AppHandle<Troubleshooter> {
         tree: SharedTree(Rc::new(tree)),
         lang: "en".into(),
         messages: &EN,
+        endpoint: "".into(),
     };
     let handle = yew::Renderer::<Troubleshooter>::with_root_and_props(root.clone(), props).render();
     yew::scheduler::flush().await;

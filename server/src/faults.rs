@@ -6,6 +6,10 @@
 //!   `status404`, `drop` (about half the bytes, then the connection is cut),
 //!   `stall` (64 KiB, then silence on an open connection), `nocors` (a valid
 //!   body without `Access-Control-Allow-Origin`).
+//! - `GET /__fault/endpoint/{M}/__down?bytes=N`: the same faults behind a
+//!   base URL, so the widget's `speedtest` setting can point at a
+//!   misbehaving endpoint; for `drop` and `stall` the latency probes
+//!   (`bytes=0`) still answer, so the test reaches its download.
 //! - `GET /__fault/tree?mode=M`: `status404`, `status500`, `html` (a login
 //!   page where JSON was expected), `notjson`, `huge` (5 MiB of JSON),
 //!   `endless` (a JSON body that never ends), `timeout` (headers never come).
@@ -18,7 +22,7 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use axum::body::Body;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -54,6 +58,7 @@ const TREE_MODES: &str = "status404, status500, html, notjson, huge, endless, ti
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/__fault/down", get(down))
+        .route("/__fault/endpoint/{mode}/__down", get(endpoint_down))
         .route("/__fault/tree", get(tree))
 }
 
@@ -102,6 +107,23 @@ async fn down(State(state): State<AppState>, query: QueryPairs) -> Response {
             "unknown fault mode {other:?} for /__fault/down; use one of: {DOWN_MODES}"
         )),
     }
+}
+
+async fn endpoint_down(
+    state: State<AppState>,
+    Path(mode): Path<String>,
+    query: QueryPairs,
+) -> Response {
+    let Ok(Query(mut query)) = query else {
+        return bad_request("unreadable query string");
+    };
+    let probe = query_value(&query, "bytes") == Some("0");
+    if probe && matches!(mode.as_str(), "drop" | "stall") {
+        return StatusCode::OK.into_response();
+    }
+    query.retain(|(k, _)| k != "mode");
+    query.push(("mode".to_owned(), mode));
+    down(state, Ok(Query(query))).await
 }
 
 async fn tree(State(state): State<AppState>, query: QueryPairs) -> Response {

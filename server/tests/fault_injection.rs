@@ -220,3 +220,30 @@ async fn timeout_tree_never_sends_headers_and_ends_when_the_client_leaves() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_faulty_endpoint_base_still_answers_latency_probes_then_fails() {
+    // Probes of a dropping or stalling endpoint succeed, so a speed test
+    // gets as far as its download before the fault hits.
+    for mode in ["drop", "stall"] {
+        let probe = send(
+            endpoints_config(),
+            get(&format!("/__fault/endpoint/{mode}/__down?bytes=0")),
+        )
+        .await;
+        assert_eq!(probe.status(), StatusCode::OK, "{mode}");
+        assert!(body_bytes(probe).await.is_empty());
+    }
+    let failing = send(
+        endpoints_config(),
+        get("/__fault/endpoint/status500/__down?bytes=0"),
+    )
+    .await;
+    assert_eq!(failing.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let unknown = send(
+        endpoints_config(),
+        get("/__fault/endpoint/boom/__down?bytes=10"),
+    )
+    .await;
+    assert_eq!(unknown.status(), StatusCode::BAD_REQUEST);
+}

@@ -1,6 +1,8 @@
 //! Thin glue to browser APIs: each module moves data between the DOM/web
 //! platform and plain Rust values, and turns every failure into a value.
 
+pub mod events;
 pub mod fetch;
 pub mod location;
+pub mod measure;
 pub mod storage;

@@ -7,5 +7,6 @@ pub mod problems;
 pub mod progress;
 pub mod question;
 pub mod rich_text;
+pub mod speed_report;
 pub mod speed_test;
 pub mod troubleshooter;

@@ -1,11 +1,19 @@
-//! The connection-test step. Until the measurement engine is built, it says
-//! so plainly and lets the person continue: it never shows a made-up result.
+//! The connection-test step: start, live progress, cancel; then the figures,
+//! the backup-time estimate for the size the person enters, the advice, and
+//! a Continue whose next step depends on the numbers (the tree's routes).
+
+use std::cell::Cell;
+use std::rc::Rc;
 
 use backup_doctor_core::session::Choice;
+use backup_doctor_core::speed::{condition_holds, SpeedResult};
 use backup_doctor_core::tree::SpeedTest;
 use yew::prelude::*;
 
+use crate::browser::events;
+use crate::browser::measure::{self, Live, Phase};
 use crate::components::rich_text::RichText;
+use crate::components::speed_report::SpeedReport;
 use crate::messages::Messages;
 
 #[derive(Properties, PartialEq)]
@@ -13,24 +21,123 @@ pub struct SpeedTestStepProps {
     pub step: SpeedTest,
     pub lang: AttrValue,
     pub messages: &'static Messages,
+    /// Base URL of the speed-test endpoints ("" = this page's origin).
+    pub endpoint: AttrValue,
+    /// The last finished test, if any.
+    pub result: Option<Rc<SpeedResult>>,
+    pub backup_size_gb: Option<f64>,
+    pub on_result: Callback<Rc<SpeedResult>>,
+    pub on_backup_size: Callback<Option<f64>>,
     pub on_choose: Callback<Choice>,
 }
 
 #[function_component(SpeedTestStep)]
 pub fn speed_test_step(props: &SpeedTestStepProps) -> Html {
     let m = props.messages;
-    let on_continue = props
-        .on_choose
-        .reform(|_: MouseEvent| Choice::Measured { route: None });
+    let live = use_state(|| None::<Live>);
+    let cancel = use_mut_ref(|| Rc::new(Cell::new(false)));
+    let root = use_node_ref();
+    {
+        // Leaving the step (or unmounting the widget) stops a running test.
+        let cancel = cancel.clone();
+        use_effect_with((), move |_| move || cancel.borrow().set(true));
+    }
+    let on_start = {
+        let live = live.clone();
+        let cancel = cancel.clone();
+        let endpoint = props.endpoint.clone();
+        let on_result = props.on_result.clone();
+        let root = root.clone();
+        Callback::from(move |_: MouseEvent| {
+            let flag = Rc::new(Cell::new(false));
+            *cancel.borrow_mut() = flag.clone();
+            let live = live.clone();
+            let endpoint = endpoint.clone();
+            let on_result = on_result.clone();
+            let root = root.clone();
+            live.set(Some(Live {
+                phase: Phase::Latency,
+                mbps: None,
+                elapsed_ms: 0.0,
+                fraction: 0.0,
+            }));
+            wasm_bindgen_futures::spawn_local(async move {
+                let progress = live.clone();
+                let result = measure::run(&endpoint, flag, move |l| progress.set(Some(l))).await;
+                live.set(None);
+                if let Some(el) = root.cast::<web_sys::Element>() {
+                    events::emit(&el, "speedtest", &result);
+                }
+                on_result.emit(Rc::new(result));
+            });
+        })
+    };
+    let on_cancel = {
+        let cancel = cancel.clone();
+        Callback::from(move |_: MouseEvent| cancel.borrow().set(true))
+    };
+    let on_continue = {
+        let routes = props.step.routes.clone();
+        let result = props.result.clone();
+        props.on_choose.reform(move |_: MouseEvent| match &result {
+            Some(r) => Choice::Measured {
+                route: routes
+                    .iter()
+                    .position(|route| condition_holds(route.when, r)),
+            },
+            None => Choice::Skipped,
+        })
+    };
+
+    let controls = match (*live, &props.result) {
+        (Some(l), _) => html! {
+            <div class="bd-live">
+                <p role="status" aria-live="polite" class="bd-phase">{ phase_text(m, l.phase) }</p>
+                <p class="bd-live-figure" aria-hidden="true">
+                    { l.mbps.map(|v| format!("{v:.1} {}", m.mbps)).unwrap_or_default() }
+                    { format!(" · {:.1} {}", l.elapsed_ms / 1000.0, m.elapsed) }
+                </p>
+                <progress class="bd-progress-bar" max="100" value={((l.fraction * 100.0) as u32).to_string()}
+                          aria-label={phase_text(m, l.phase)}></progress>
+                <div class="bd-actions">
+                    <button type="button" class="bd-button bd-speed-cancel" onclick={on_cancel}>{ m.speed_cancel }</button>
+                </div>
+            </div>
+        },
+        (None, Some(result)) => html! {
+            <>
+                <SpeedReport result={result.clone()} backup_size_gb={props.backup_size_gb}
+                             messages={m} on_backup_size={props.on_backup_size.clone()} />
+                <div class="bd-actions">
+                    <button type="button" class="bd-button bd-primary" onclick={on_continue}>{ m.continue_label }</button>
+                    <button type="button" class="bd-button bd-speed-start" onclick={on_start}>{ m.speed_again }</button>
+                </div>
+            </>
+        },
+        (None, None) => html! {
+            <>
+                <p class="bd-hint">{ m.speed_uses_data }</p>
+                <div class="bd-actions">
+                    <button type="button" class="bd-button bd-primary bd-speed-start" onclick={on_start}>{ m.speed_start }</button>
+                    <button type="button" class="bd-button bd-quiet" onclick={on_continue}>{ m.speed_skip }</button>
+                </div>
+            </>
+        },
+    };
     html! {
-        <>
+        <div class="bd-speed" ref={root}>
             if let Some(body) = &props.step.body {
                 <RichText source={body.text(&props.lang).to_owned()} />
             }
-            <p class="bd-notice">{ m.speed_test_unavailable }</p>
-            <div class="bd-actions">
-                <button type="button" class="bd-button bd-primary" onclick={on_continue}>{ m.continue_label }</button>
-            </div>
-        </>
+            { controls }
+        </div>
+    }
+}
+
+fn phase_text(m: &Messages, phase: Phase) -> &'static str {
+    match phase {
+        Phase::Latency => m.phase_latency,
+        Phase::Download => m.phase_download,
+        Phase::Upload => m.phase_upload,
     }
 }

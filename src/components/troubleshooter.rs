@@ -3,6 +3,7 @@
 //! saved progress) and remembers every step in localStorage and in the URL.
 
 use backup_doctor_core::session::Choice;
+use backup_doctor_core::speed::SpeedResult;
 use backup_doctor_core::tree::Node;
 use yew::prelude::*;
 
@@ -23,6 +24,9 @@ pub struct TroubleshooterProps {
     pub tree: SharedTree,
     pub lang: AttrValue,
     pub messages: &'static Messages,
+    /// Base URL of the speed-test endpoints ("" = this page's origin).
+    #[prop_or_default]
+    pub endpoint: AttrValue,
 }
 
 fn now_ms() -> u64 {
@@ -49,6 +53,7 @@ pub fn troubleshooter(props: &TroubleshooterProps) -> Html {
     let walk = use_reducer(|| Walk {
         tree: props.tree.clone(),
         session: opening.0.clone(),
+        speed: None,
     });
     let storage_error = use_state(|| opening.2);
 
@@ -118,13 +123,22 @@ pub fn troubleshooter(props: &TroubleshooterProps) -> Html {
         Node::Fix(f) => {
             html! { <FixStep fix={f.clone()} lang={lang_attr} messages={m} on_choose={on_choose} /> }
         }
-        Node::SpeedTest(s) => html! {
-            <SpeedTestStep step={s.clone()} lang={lang_attr} messages={m} on_choose={on_choose} />
-        },
-        Node::Outcome(o) => html! {
-            <OutcomeStep outcome={o.clone()} summary={walk.session.summary(&walk.tree, lang)}
-                         lang={lang_attr} messages={m} />
-        },
+        Node::SpeedTest(s) => {
+            let on_result = dispatch(&walk, WalkAction::Measured);
+            let on_backup_size = dispatch(&walk, WalkAction::SetBackupSize);
+            html! {
+                <SpeedTestStep step={s.clone()} lang={lang_attr} messages={m} endpoint={props.endpoint.clone()}
+                               result={walk.speed.clone()} backup_size_gb={walk.session.backup_size_gb()}
+                               {on_result} {on_backup_size} on_choose={on_choose} />
+            }
+        }
+        Node::Outcome(o) => {
+            let mut summary = walk.session.summary(&walk.tree, lang);
+            if let Some(r) = &walk.speed {
+                summary.measured = measured_lines(m, r);
+            }
+            html! { <OutcomeStep outcome={o.clone()} {summary} lang={lang_attr} messages={m} /> }
+        }
     };
     let notice = match (&opening.1, *storage_error) {
         (_, Some(e)) => Some(e.to_string()),
@@ -152,4 +166,28 @@ pub fn troubleshooter(props: &TroubleshooterProps) -> Html {
             }
         </>
     }
+}
+
+fn dispatch<T: 'static>(walk: &UseReducerHandle<Walk>, action: fn(T) -> WalkAction) -> Callback<T> {
+    let walk = walk.clone();
+    Callback::from(move |value: T| walk.dispatch(action(value)))
+}
+
+/// The connection test's figures for the support summary.
+fn measured_lines(m: &Messages, r: &SpeedResult) -> Vec<(String, String)> {
+    let figure = |v: Option<f64>, unit: &str| {
+        v.map_or_else(|| m.not_measured.to_owned(), |v| format!("{v:.1} {unit}"))
+    };
+    let mut lines = vec![
+        (m.download.to_owned(), figure(r.download_mbps, m.mbps)),
+        (m.upload.to_owned(), figure(r.upload_mbps, m.mbps)),
+        (m.latency.to_owned(), figure(r.latency_ms, m.ms)),
+    ];
+    if let Some(e) = &r.error {
+        lines.push((
+            m.stopped_because.trim_end_matches(':').to_owned(),
+            e.clone(),
+        ));
+    }
+    lines
 }

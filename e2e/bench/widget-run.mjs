@@ -1,0 +1,66 @@
+// One run of the widget's own speed test on the benchmark's shaped link:
+// opens the Android connection-test step of the default tree with the
+// link's round-trip time emulated, resets the server's counters, clicks
+// `.bd-speed-start` and waits for the `backup-doctor:speedtest` event.
+// Prints {ok, detail, timeToResultMs, downBytes, upBytes}: detail is the
+// event's detail as the widget sent it; timeToResultMs runs from the click
+// to the event, both timed in the page (performance.now()).
+import { options, openShapedPage, resetStats, settledStats, report, within } from "./lib.mjs";
+
+const STEP = "?lang=en#step=0.0.n.n.n";
+
+const { base, rtt } = options();
+const { browser, page } = await openShapedPage(rtt);
+try {
+  await page.goto(new URL(STEP, base).href);
+  const start = page.locator(".bd-speed-start");
+  try {
+    await start.first().waitFor({ timeout: 30000 });
+  } catch {
+    const shown = (await page.locator("body").innerText()).replace(/\s+/g, " ").slice(0, 200);
+    throw new Error(`no .bd-speed-start button on ${STEP} (the page shows: "${shown}")`);
+  }
+  // Listen before clicking: the click's time is taken in the capture phase
+  // of the same click, the result's when the event reaches the window.
+  await page.evaluate(() => {
+    window.__bench = {};
+    window.addEventListener(
+      "click",
+      (e) => {
+        const hit = e.composedPath().some((n) => n.classList?.contains("bd-speed-start"));
+        if (hit && window.__bench.clickAt === undefined) window.__bench.clickAt = performance.now();
+      },
+      true,
+    );
+    window.__bench.result = new Promise((resolve) => {
+      window.addEventListener(
+        "backup-doctor:speedtest",
+        (e) => resolve({ detail: e.detail, at: performance.now() }),
+        { once: true },
+      );
+    });
+  });
+  await resetStats(base);
+  await start.first().click();
+  const { detail, at, clickAt } = await within(
+    120000,
+    "the widget's speed test",
+    page.evaluate(async () => {
+      const { detail, at } = await window.__bench.result;
+      return { detail, at, clickAt: window.__bench.clickAt };
+    }),
+  );
+  const stats = await settledStats(base);
+  report({
+    ok: true,
+    detail,
+    timeToResultMs: clickAt === undefined ? null : at - clickAt,
+    downBytes: stats.downBytes,
+    upBytes: stats.upBytes,
+  });
+} catch (e) {
+  report({ ok: false, error: String(e?.message ?? e) });
+  process.exitCode = 1;
+} finally {
+  await browser.close();
+}

@@ -1,0 +1,416 @@
+//! The connection test in the browser: latency probes, download streams
+//! read chunk by chunk, then an upload. It only moves `(time, bytes)` into
+//! the core's `ThroughputEstimator` and obeys its decisions; every way a
+//! network can fail ends in a `SpeedResult` whose stop reason says why,
+//! within the estimator's time cap.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use backup_doctor_core::speed::{
+    loaded_latency_ms, Decision, EstimatorConfig, LatencyStats, Sample, SpeedResult,
+    SpeedTestError, StreamId, TestEnd, ThroughputEstimator,
+};
+use gloo::timers::future::TimeoutFuture;
+use js_sys::{Reflect, Uint8Array};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::{spawn_local, JsFuture};
+use web_sys::{AbortController, ReadableStreamDefaultReader, Request, RequestInit, Response};
+
+/// Unloaded latency probes; the first one also opens the connection and is
+/// not counted.
+const LATENCY_PROBES: usize = 6;
+/// A probe (or the upload's answer) that takes longer counts as lost.
+const PROBE_TIMEOUT_MS: u32 = 3_000;
+/// How often the loop asks the estimator what to do.
+const TICK_MS: u32 = 50;
+/// How often a loaded-latency probe runs during the download.
+const LOADED_PROBE_EVERY_MS: f64 = 400.0;
+/// The upload aims at this long a transfer, sized from the download.
+const UPLOAD_TARGET_MS: f64 = 2_000.0;
+const UPLOAD_MIN_BYTES: usize = 128 * 1024;
+const UPLOAD_MAX_BYTES: usize = 8 * 1024 * 1024;
+const UPLOAD_MAX_BYTES_METERED: usize = 2 * 1024 * 1024;
+/// Hard cap for the upload phase.
+const UPLOAD_TIMEOUT_MS: u32 = 8_000;
+
+/// What the test is doing now, for the live view.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Phase {
+    Latency,
+    Download,
+    Upload,
+}
+
+/// A live snapshot for the progress view.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Live {
+    pub phase: Phase,
+    /// Current download estimate, once there is one.
+    pub mbps: Option<f64>,
+    pub elapsed_ms: f64,
+    /// 0..1 of the time cap or byte budget, whichever is further.
+    pub fraction: f64,
+}
+
+/// What the browser says about the connection (`navigator.connection`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ConnectionHint {
+    /// `type` then `effectiveType`, e.g. "cellular 4g".
+    pub description: Option<String>,
+    pub save_data: bool,
+    pub cellular: bool,
+}
+
+/// Reads `navigator.connection` where the browser has it.
+pub fn connection_hint() -> ConnectionHint {
+    let Some(window) = web_sys::window() else {
+        return ConnectionHint::default();
+    };
+    let Ok(connection) = Reflect::get(&window.navigator(), &JsValue::from_str("connection")) else {
+        return ConnectionHint::default();
+    };
+    if connection.is_undefined() || connection.is_null() {
+        return ConnectionHint::default();
+    }
+    let field = |name: &str| Reflect::get(&connection, &JsValue::from_str(name)).ok();
+    let kind = field("type").and_then(|v| v.as_string());
+    let effective = field("effectiveType").and_then(|v| v.as_string());
+    let description = [kind.clone(), effective]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    ConnectionHint {
+        cellular: kind.as_deref() == Some("cellular"),
+        save_data: field("saveData").is_some_and(|v| v.is_truthy()),
+        description: (!description.is_empty()).then_some(description),
+    }
+}
+
+fn now() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or_else(js_sys::Date::now)
+}
+
+/// Runs the whole test against `endpoint` (base URL, no trailing slash; ""
+/// for this page's origin). `cancel` ends it early; `on_live` gets
+/// snapshots a few times a second.
+pub async fn run(
+    endpoint: &str,
+    cancel: Rc<Cell<bool>>,
+    on_live: impl Fn(Live) + 'static,
+) -> SpeedResult {
+    let hint = connection_hint();
+    let config = if hint.save_data || hint.cellular {
+        EstimatorConfig::metered()
+    } else {
+        EstimatorConfig::standard()
+    };
+    let start = now();
+    on_live(Live {
+        phase: Phase::Latency,
+        mbps: None,
+        elapsed_ms: 0.0,
+        fraction: 0.0,
+    });
+
+    let mut result = match latency(endpoint, &cancel).await {
+        Ok(stats) => {
+            let (mut result, download_mbps) =
+                download(endpoint, config, start, &cancel, &on_live).await;
+            result.latency_ms = Some(stats.median_ms);
+            result.jitter_ms = Some(stats.jitter_ms);
+            if let (Some(mbps), TestEnd::Stable | TestEnd::Budget | TestEnd::TimeCap) =
+                (download_mbps, result.stop_reason)
+            {
+                on_live(Live {
+                    phase: Phase::Upload,
+                    mbps: Some(mbps),
+                    elapsed_ms: now() - start,
+                    fraction: 1.0,
+                });
+                let max = if hint.save_data || hint.cellular {
+                    UPLOAD_MAX_BYTES_METERED
+                } else {
+                    UPLOAD_MAX_BYTES
+                };
+                match upload(endpoint, mbps, max, &cancel).await {
+                    Ok((mbps, bytes)) => {
+                        result.upload_mbps = Some(mbps);
+                        result.bytes_used += bytes;
+                    }
+                    Err(Some(e)) => result.error = Some(format!("upload: {e}")),
+                    Err(None) => result.stop_reason = TestEnd::Cancelled,
+                }
+            }
+            result
+        }
+        Err(end) => end,
+    };
+    result.duration_ms = now() - start;
+    result.connection = hint.description;
+    result.save_data = hint.save_data;
+    result.sanitized()
+}
+
+/// Latency probes: `__down?bytes=0`, one at a time.
+async fn latency(endpoint: &str, cancel: &Cell<bool>) -> Result<LatencyStats, SpeedResult> {
+    let mut samples = Vec::new();
+    for i in 0..LATENCY_PROBES {
+        if cancel.get() {
+            return Err(SpeedResult::new(TestEnd::Cancelled, 0, 0.0));
+        }
+        match probe(endpoint, i).await {
+            Ok(rtt) if i > 0 => samples.push(rtt),
+            Ok(_) => {}
+            Err(e) => return Err(SpeedResult::new(TestEnd::Error, 0, 0.0).with_error(&e)),
+        }
+    }
+    LatencyStats::from_samples(&samples).ok_or_else(|| {
+        SpeedResult::new(TestEnd::Error, 0, 0.0).with_error(&SpeedTestError::Blocked)
+    })
+}
+
+async fn probe(endpoint: &str, n: usize) -> Result<f64, SpeedTestError> {
+    let controller = AbortController::new().map_err(|_| SpeedTestError::Blocked)?;
+    let timer = {
+        let controller = controller.clone();
+        gloo::timers::callback::Timeout::new(PROBE_TIMEOUT_MS, move || controller.abort())
+    };
+    let url = format!("{endpoint}/__down?bytes=0&probe={n}&t={}", now() as u64);
+    let sent = now();
+    let response = fetch(&url, &controller, None).await?;
+    let _ = JsFuture::from(
+        response
+            .array_buffer()
+            .map_err(|_| SpeedTestError::Blocked)?,
+    )
+    .await;
+    drop(timer);
+    Ok(now() - sent)
+}
+
+async fn fetch(
+    url: &str,
+    controller: &AbortController,
+    body: Option<&JsValue>,
+) -> Result<Response, SpeedTestError> {
+    let init = RequestInit::new();
+    init.set_signal(Some(&controller.signal()));
+    init.set_cache(web_sys::RequestCache::NoStore);
+    if let Some(body) = body {
+        init.set_method("POST");
+        init.set_body(body);
+    }
+    let request =
+        Request::new_with_str_and_init(url, &init).map_err(|_| SpeedTestError::Blocked)?;
+    let window = web_sys::window().ok_or(SpeedTestError::Blocked)?;
+    let response: Response = JsFuture::from(window.fetch_with_request(&request))
+        .await
+        .and_then(JsCast::dyn_into)
+        .map_err(|_| SpeedTestError::Blocked)?;
+    if response.ok() {
+        Ok(response)
+    } else {
+        Err(SpeedTestError::ServerStatus {
+            status: response.status(),
+        })
+    }
+}
+
+/// State shared by the download loop and its stream readers.
+struct Download {
+    estimator: RefCell<ThroughputEstimator>,
+    controller: AbortController,
+    failure: RefCell<Option<SpeedTestError>>,
+    loaded_rtts: RefCell<Vec<f64>>,
+}
+
+/// Download streams until the estimator says stop; returns the result so
+/// far and the download figure.
+async fn download(
+    endpoint: &str,
+    config: EstimatorConfig,
+    start: f64,
+    cancel: &Cell<bool>,
+    on_live: &impl Fn(Live),
+) -> (SpeedResult, Option<f64>) {
+    let Ok(controller) = AbortController::new() else {
+        return (
+            SpeedResult::new(TestEnd::Error, 0, 0.0).with_error(&SpeedTestError::Blocked),
+            None,
+        );
+    };
+    let state = Rc::new(Download {
+        estimator: RefCell::new(ThroughputEstimator::new(config, now())),
+        controller,
+        failure: RefCell::new(None),
+        loaded_rtts: RefCell::new(Vec::new()),
+    });
+    let mut next_probe = now() + LOADED_PROBE_EVERY_MS;
+    let mut request = 0u32;
+    let end = loop {
+        if cancel.get() {
+            break TestEnd::Cancelled;
+        }
+        if state.failure.borrow().is_some() {
+            break TestEnd::Error;
+        }
+        let t = now();
+        let decision = state.estimator.borrow_mut().decide(t);
+        match decision {
+            Decision::OpenStream => {
+                let (id, bytes) = {
+                    let mut e = state.estimator.borrow_mut();
+                    (e.open_stream(t), e.suggested_request_bytes())
+                };
+                request += 1;
+                let url = format!(
+                    "{endpoint}/__down?bytes={bytes}&stream={request}&t={}",
+                    t as u64
+                );
+                spawn_local(read_stream(url, id, state.clone()));
+                continue;
+            }
+            Decision::Stop(reason) => break reason.into(),
+            Decision::Continue => {}
+        }
+        if t >= next_probe {
+            next_probe = t + LOADED_PROBE_EVERY_MS;
+            spawn_local(loaded_probe(endpoint.to_owned(), request, state.clone()));
+        }
+        on_live(live_download(&state.estimator.borrow(), t, start));
+        TimeoutFuture::new(TICK_MS).await;
+    };
+    state.controller.abort();
+    let t = now();
+    let estimator = state.estimator.borrow();
+    let mbps = estimator.estimate(t).map(|e| e.mbps);
+    let mut result = SpeedResult::new(end, estimator.bytes_total(), t - start);
+    result.download_mbps = mbps;
+    result.download_ms = Some(t - start);
+    result.loaded_latency_ms = loaded_latency_ms(&state.loaded_rtts.borrow());
+    if end == TestEnd::NoData {
+        let silent_ms = estimator
+            .estimate(t)
+            .map_or(config.stall_ms, |e| e.silent_ms);
+        result = result.with_error(&SpeedTestError::NoData { silent_ms });
+    }
+    if let Some(e) = state.failure.borrow().as_ref() {
+        result = result.with_error(e);
+    }
+    (result, mbps)
+}
+
+/// The live view of the download: current estimate and how far towards
+/// the time cap or the byte budget, whichever is nearer.
+fn live_download(e: &ThroughputEstimator, t: f64, start: f64) -> Live {
+    let budget = e.bytes_total() as f64 / e.config().byte_budget.max(1) as f64;
+    let time = (t - start) / e.config().time_cap_ms.max(1.0);
+    Live {
+        phase: Phase::Download,
+        mbps: e.estimate(t).map(|e| e.mbps),
+        elapsed_ms: t - start,
+        fraction: budget.max(time).min(1.0),
+    }
+}
+
+async fn read_stream(url: String, id: StreamId, state: Rc<Download>) {
+    let outcome = read_chunks(&url, id, &state).await;
+    let aborted = state.controller.signal().aborted();
+    state.estimator.borrow_mut().close_stream(id, now());
+    if let (Err(e), false) = (outcome, aborted) {
+        state.failure.borrow_mut().get_or_insert(e);
+    }
+}
+
+async fn read_chunks(url: &str, id: StreamId, state: &Download) -> Result<(), SpeedTestError> {
+    let response = fetch(url, &state.controller, None).await?;
+    let body = response.body().ok_or(SpeedTestError::Blocked)?;
+    let reader: ReadableStreamDefaultReader = body.get_reader().unchecked_into();
+    let dropped = || SpeedTestError::Dropped {
+        after_bytes: state.estimator.borrow().bytes_total(),
+    };
+    loop {
+        let chunk = JsFuture::from(reader.read()).await.map_err(|_| dropped())?;
+        if Reflect::get(&chunk, &JsValue::from_str("done")).is_ok_and(|d| d.is_truthy()) {
+            return Ok(());
+        }
+        let value = Reflect::get(&chunk, &JsValue::from_str("value")).map_err(|_| dropped())?;
+        let bytes = value.dyn_ref::<Uint8Array>().map_or(0, Uint8Array::length);
+        state.estimator.borrow_mut().record(
+            id,
+            Sample {
+                t_ms: now(),
+                bytes: u64::from(bytes),
+            },
+        );
+    }
+}
+
+async fn loaded_probe(endpoint: String, n: u32, state: Rc<Download>) {
+    if let Ok(rtt) = probe(&endpoint, 1000 + n as usize).await {
+        if !state.controller.signal().aborted() {
+            state.loaded_rtts.borrow_mut().push(rtt);
+            state.estimator.borrow_mut().record_loaded_latency(rtt);
+        }
+    }
+}
+
+/// POSTs about `UPLOAD_TARGET_MS` worth of bytes (sized from the download,
+/// assuming upload is slower) and trusts the server's count and timing.
+/// `Err(None)` means cancelled.
+async fn upload(
+    endpoint: &str,
+    download_mbps: f64,
+    max: usize,
+    cancel: &Cell<bool>,
+) -> Result<(f64, u64), Option<SpeedTestError>> {
+    let guess_mbps = download_mbps / 2.0;
+    let wanted = guess_mbps * 1e6 / 8.0 * UPLOAD_TARGET_MS / 1000.0;
+    let size = (wanted as usize).clamp(UPLOAD_MIN_BYTES, max);
+    let payload = incompressible(size);
+    let body = Uint8Array::from(payload.as_slice());
+    let controller = AbortController::new().map_err(|_| Some(SpeedTestError::Blocked))?;
+    let _timer = {
+        let controller = controller.clone();
+        gloo::timers::callback::Timeout::new(UPLOAD_TIMEOUT_MS, move || controller.abort())
+    };
+    if cancel.get() {
+        return Err(None);
+    }
+    let url = format!("{endpoint}/__up?t={}", now() as u64);
+    let response = fetch(&url, &controller, Some(&body)).await.map_err(Some)?;
+    let text = JsFuture::from(response.text().map_err(|_| Some(SpeedTestError::Blocked))?)
+        .await
+        .ok()
+        .and_then(|t| t.as_string())
+        .unwrap_or_default();
+    let answer: serde_json::Value =
+        serde_json::from_str(&text).map_err(|_| Some(SpeedTestError::Blocked))?;
+    let bytes = answer["bytes"].as_u64().unwrap_or(0);
+    let ms = answer["durationMs"].as_f64().unwrap_or(0.0);
+    if bytes == 0 {
+        return Err(Some(SpeedTestError::Blocked));
+    }
+    // The server times from the first body byte; under a millisecond only
+    // happens on loopback-fast links, where the exact figure matters little.
+    Ok((bytes as f64 * 8.0 / (ms.max(1.0) * 1000.0), bytes))
+}
+
+/// Pseudo-random bytes (xorshift), so nothing on the way can compress them.
+fn incompressible(len: usize) -> Vec<u8> {
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15 ^ (now() as u64);
+    let mut out = Vec::with_capacity(len + 8);
+    while out.len() < len {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        out.extend_from_slice(&state.to_le_bytes());
+    }
+    out.truncate(len);
+    out
+}
