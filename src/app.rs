@@ -83,7 +83,10 @@ pub fn app(props: &AppProps) -> Html {
             html! { <p class="bd-loading" role="status">{ messages.loading_tree }</p> }
         }
         TreeLoad::Ready(tree) => {
-            html! { <Troubleshooter tree={tree.clone()} lang={lang.clone()} {messages} /> }
+            html! {
+                <Troubleshooter tree={tree.clone()} lang={lang.clone()} {messages}
+                                endpoint={props.config.speedtest.clone().unwrap_or_default()} />
+            }
         }
         TreeLoad::FetchFailed(error) => html! {
             <FetchProblem error={error.to_string()} {messages} {on_retry} />

@@ -297,7 +297,8 @@ async fn download(
         let silent_ms = estimator
             .estimate(t)
             .map_or(config.stall_ms, |e| e.silent_ms);
-        result = result.with_error(&SpeedTestError::NoData { silent_ms });
+        // Keep the stop reason `noData` (more precise than `error`).
+        result.error = Some(SpeedTestError::NoData { silent_ms }.to_string());
     }
     if let Some(e) = state.failure.borrow().as_ref() {
         result = result.with_error(e);

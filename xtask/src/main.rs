@@ -6,6 +6,7 @@
 //! in seconds. Plain `std` only: the task runner must build fast.
 
 mod bench;
+mod bench_speed;
 mod cmd;
 mod layers;
 mod server;
@@ -36,6 +37,7 @@ fn main() -> ExitCode {
         ["test"] => layers::run_all(),
         ["build"] => widget::build_release().map(|_| ()),
         ["bench", "size"] => bench::size(),
+        ["bench", "speed", rest @ ..] => bench_speed::run(rest),
         ["tree", "check", file] => tree::check(file),
         ["tree", "schema"] => tree::write_schema(),
         ["tree", "schema", "--check"] => tree::check_schema(),

@@ -1,0 +1,118 @@
+// The connection-test step as a person meets it on a phone: a result and a
+// backup estimate within seconds, a cancel, and every network fault ending
+// with a clear message and a stop reason (never a hang, never NaN).
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { launch, openPage, artifact, BASE_URL } from "./harness.mjs";
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+/** The Android path up to its connection test in the default tree. */
+const SPEED_STEP = "#step=0.0.n.n.n";
+
+/** Opens the speed step with `query`, starts the test, returns the event detail. */
+async function runTest(query = "", { beforeStart } = {}) {
+  const page = await openPage(browser, `${query}${SPEED_STEP}`);
+  await page.locator(".bd-speed-start").waitFor({ timeout: 15000 });
+  await page.evaluate(() => {
+    window.__speed = new Promise((resolve) =>
+      document.addEventListener("backup-doctor:speedtest", (e) => resolve(e.detail), { once: true }));
+  });
+  if (beforeStart) await beforeStart(page);
+  await page.locator(".bd-speed-start").tap();
+  const detail = await page.evaluate(() => window.__speed);
+  await page.locator(".bd-report").waitFor({ timeout: 5000 });
+  return { page, detail };
+}
+
+function assertNoNonsense(text) {
+  assert.doesNotMatch(text, /NaN|Infinity|undefined/, text);
+}
+
+test("a result, figures and a backup estimate arrive, and Continue moves on", async () => {
+  const { page, detail } = await runTest();
+  for (const key of ["downloadMbps", "uploadMbps", "latencyMs", "jitterMs", "bytesUsed", "durationMs", "stopReason"]) {
+    assert.ok(key in detail, `detail has ${key}: ${JSON.stringify(detail)}`);
+  }
+  assert.ok(detail.downloadMbps > 0 && Number.isFinite(detail.downloadMbps), JSON.stringify(detail));
+  assert.ok(detail.uploadMbps > 0, JSON.stringify(detail));
+  assert.ok(["stable", "budget", "timeCap"].includes(detail.stopReason), detail.stopReason);
+  assert.ok(detail.bytesUsed > 0);
+  const download = await page.locator(".bd-download").innerText();
+  assert.match(download, /^\d+(\.\d)? Mbit\/s$/);
+  await page.locator("#bd-backup-size").fill("4.5");
+  await page.locator("#bd-videos-size").fill("3");
+  const estimate = await page.locator(".bd-estimate").innerText();
+  assert.match(estimate, /4\.5 GB backup may take/);
+  assert.match(estimate, /Without videos \(1\.5 GB\)/);
+  assert.match(estimate, /measured upload/);
+  assertNoNonsense(await page.locator(".bd-widget").innerText());
+  await page.screenshot({ path: artifact("connection-result.png"), fullPage: true });
+  const before = await page.locator(".bd-step h2").innerText();
+  await page.getByRole("button", { name: "Continue", exact: true }).tap();
+  await page.waitForFunction((b) => document.querySelector(".bd-step h2")?.innerText !== b, before);
+  assert.deepEqual(page.consoleErrors, []);
+  await page.context().close();
+});
+
+test("the backup size given at the test shows up in the support summary", async () => {
+  const { page } = await runTest();
+  await page.locator("#bd-backup-size").fill("2");
+  await page.getByRole("button", { name: "Continue", exact: true }).tap();
+  // Walk on to the end: every remaining step "not fixed".
+  for (let i = 0; i < 40 && !(await page.locator(".bd-outcome").count()); i++) {
+    if (await page.locator(".bd-confirm").count()) await page.locator(".bd-confirm").tap();
+    await page.getByRole("button", { name: "No, still stuck" }).tap();
+  }
+  const summary = await page.locator(".bd-summary textarea").inputValue();
+  assert.match(summary, /Backup size: 2\.0 GB/);
+  assert.match(summary, /Download: \d+\.\d Mbit\/s/);
+  await page.context().close();
+});
+
+test("cancel stops the test and says so", async () => {
+  const page = await openPage(browser, `?speedtest=/__fault/endpoint/stall${SPEED_STEP}`);
+  await page.locator(".bd-speed-start").tap();
+  await page.locator(".bd-speed-cancel").tap();
+  await page.locator(".bd-report").waitFor({ timeout: 5000 });
+  assert.match(await page.locator(".bd-report").innerText(), /You cancelled the test/);
+  await page.context().close();
+});
+
+const FAULTS = [
+  { name: "server error 503", query: "?speedtest=/__fault/endpoint/status500", reason: "error", words: /503/ },
+  { name: "connection dropped mid-stream", query: "?speedtest=/__fault/endpoint/drop", reason: "error", words: /dropped after/ },
+  { name: "a stream with no data", query: "?speedtest=/__fault/endpoint/stall", reason: "noData", words: /no data for/ },
+];
+
+for (const f of FAULTS) {
+  test(`fault: ${f.name} ends with a clear message`, async () => {
+    const { page, detail } = await runTest(f.query);
+    assert.equal(detail.stopReason, f.reason, JSON.stringify(detail));
+    assert.match(detail.error, f.words);
+    assert.ok(detail.durationMs < 20000, `ends within the time cap: ${detail.durationMs}`);
+    const report = await page.locator(".bd-report").innerText();
+    assert.match(report, /The test stopped early/);
+    assertNoNonsense(report);
+    await page.context().close();
+  });
+}
+
+test("fault: a CORS refusal from another origin is reported, not hung", async () => {
+  const other = new URL(BASE_URL);
+  other.hostname = "localhost";
+  const base = new URL("/__fault/endpoint/nocors", other).href;
+  const { page, detail } = await runTest(`?speedtest=${encodeURIComponent(base)}`);
+  assert.equal(detail.stopReason, "error");
+  assert.match(detail.error, /blocked|offline/);
+  await page.context().close();
+});
+
+test("fault: offline says what to check first", async () => {
+  const { page, detail } = await runTest("", { beforeStart: (p) => p.context().setOffline(true) });
+  assert.equal(detail.stopReason, "error");
+  assert.match(await page.locator(".bd-advice").innerText(), /offline/);
+  await page.context().close();
+});
