@@ -24,6 +24,10 @@ pub struct AppProps {
     /// Settings that could not be used; shown above the widget.
     #[prop_or_default]
     pub problems: Vec<ConfigProblem>,
+    /// The standalone page (it owns the URL, so the step goes in the
+    /// fragment); `false` when embedded in a host page.
+    #[prop_or(true)]
+    pub standalone: bool,
 }
 
 /// Where the tree is in its life.
@@ -85,7 +89,8 @@ pub fn app(props: &AppProps) -> Html {
         TreeLoad::Ready(tree) => {
             html! {
                 <Troubleshooter tree={tree.clone()} lang={lang.clone()} {messages}
-                                endpoint={props.config.speedtest.clone().unwrap_or_default()} />
+                                endpoint={props.config.speedtest.clone().unwrap_or_default()}
+                                use_link={props.standalone} />
             }
         }
         TreeLoad::FetchFailed(error) => html! {

@@ -8,6 +8,7 @@
 pub mod app;
 pub mod browser;
 pub mod components;
+pub mod embed;
 pub mod messages;
 pub mod panic;
 pub mod state;
@@ -19,21 +20,37 @@ pub use app::{App, AppProps};
 /// The built-in tree, compiled in so the first step needs no extra request.
 pub const DEFAULT_TREE_JSON: &str = include_str!("../core/trees/default.json");
 
+/// Marks the standalone page's mount point (`index.html`). Without it the
+/// module does nothing at start-up: in script mode `embed.js` calls
+/// [`embed::mount`] instead.
+pub const STANDALONE_ATTR: &str = "data-backup-doctor-standalone";
+
 /// Boots the standalone page: configuration from the URL query, the widget
-/// in `#backup-doctor` (or the body when the page lacks it).
+/// in the element marked [`STANDALONE_ATTR`]. Inside an iframe it also
+/// reports its height and forwards its events to the parent.
 pub fn start_standalone() {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let Ok(Some(root)) = document.query_selector(&format!("[{STANDALONE_ATTR}]")) else {
+        return;
+    };
     panic::install_hook();
     let pairs = browser::location::query_pairs();
     let (config, problems) =
         Config::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
-        return;
-    };
-    let root = document
-        .get_element_by_id("backup-doctor")
-        .or_else(|| document.body().map(Into::into));
-    if let Some(root) = root {
-        root.set_text_content(None);
-        yew::Renderer::<App>::with_root_and_props(root, AppProps { config, problems }).render();
+    root.set_text_content(None);
+    yew::Renderer::<App>::with_root_and_props(
+        root.clone(),
+        AppProps {
+            config,
+            problems,
+            standalone: true,
+        },
+    )
+    .render();
+    if browser::frame::is_framed() {
+        browser::frame::enable();
+        browser::frame::report_height(&root);
     }
 }

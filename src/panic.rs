@@ -4,6 +4,7 @@
 //! The release build aborts on panic, so this hook is the last code that
 //! runs; it uses only the DOM API (text nodes, never HTML strings).
 
+use std::cell::RefCell;
 use std::panic::PanicHookInfo;
 
 use wasm_bindgen::prelude::*;
@@ -11,6 +12,16 @@ use wasm_bindgen::JsCast;
 
 /// Marks an element that holds a widget, so the hook can find it.
 pub const ROOT_ATTR: &str = "data-backup-doctor-root";
+
+thread_local! {
+    /// Mount points the hook cannot find by selector (inside shadow roots).
+    static ROOTS: RefCell<Vec<web_sys::Element>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Remembers a mount point, so a panic replaces its content too.
+pub fn register_root(root: &web_sys::Element) {
+    ROOTS.with(|r| r.borrow_mut().push(root.clone()));
+}
 
 /// Installs the hook once; later calls are harmless.
 pub fn install_hook() {
@@ -25,16 +36,12 @@ fn show_panel(info: &PanicHookInfo<'_>) {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };
-    let Ok(roots) = document.query_selector_all(&format!("[{ROOT_ATTR}]")) else {
-        return;
-    };
-    for i in 0..roots.length() {
-        if let Some(root) = roots
-            .get(i)
-            .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
-        {
-            let _ = render_panel(&document, &root, &detail);
-        }
+    let mut roots: Vec<web_sys::Element> = ROOTS.with(|r| r.borrow().clone());
+    if let Ok(found) = document.query_selector_all(&format!("[{ROOT_ATTR}]")) {
+        roots.extend((0..found.length()).filter_map(|i| found.get(i)?.dyn_into().ok()));
+    }
+    for root in roots.iter().filter(|r| r.is_connected()) {
+        let _ = render_panel(&document, root, &detail);
     }
 }
 

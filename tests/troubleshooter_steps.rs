@@ -64,6 +64,7 @@ async fn mount(root: &Element) -> yew::AppHandle<Troubleshooter> {
         lang: "en".into(),
         messages: &EN,
         endpoint: "".into(),
+        use_link: true,
     };
     let handle = yew::Renderer::<Troubleshooter>::with_root_and_props(root.clone(), props).render();
     yew::scheduler::flush().await;

@@ -33,9 +33,11 @@ pub(crate) fn router(config: &Config) -> Router {
         .layer(CompressionLayer::new())
 }
 
-/// Pages named by a fixed URL in host pages: always revalidate.
+/// The build uses fixed file names (so that `embed.js`, loaded by other
+/// sites, finds its glue and wasm beside itself): every built file must be
+/// revalidated, or a browser could pair a new `embed.js` with an old wasm.
 fn must_revalidate(path: &str) -> bool {
-    path.ends_with('/') || path.ends_with("/index.html") || path == "/embed.js"
+    !path.starts_with("/demo/")
 }
 
 fn asks_for_the_widget_page(path: &str) -> bool {
@@ -67,6 +69,12 @@ async fn cache_and_build_check(
         }
     }
     let mut response = next.run(request).await;
+    // Host pages on other origins load embed.js as a module, which then
+    // imports the glue and fetches the wasm and the stylesheet: all need CORS.
+    response.headers_mut().insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
     if must_revalidate(&path) && !response.headers().contains_key(header::CACHE_CONTROL) {
         response
             .headers_mut()
@@ -80,12 +88,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn fixed_name_entry_points_revalidate_and_hashed_assets_do_not() {
+    fn every_built_file_revalidates_and_demo_pages_may_cache() {
         assert!(must_revalidate("/"));
         assert!(must_revalidate("/index.html"));
         assert!(must_revalidate("/embed.js"));
-        assert!(must_revalidate("/demo/"));
-        assert!(!must_revalidate("/backup-doctor-3f2a.wasm"));
-        assert!(!must_revalidate("/styles-1a2b.css"));
+        assert!(must_revalidate("/backup-doctor_bg.wasm"));
+        assert!(must_revalidate("/widget.css"));
+        assert!(!must_revalidate("/demo/help-article.html"));
     }
 }

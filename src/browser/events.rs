@@ -1,5 +1,6 @@
 //! Events for the host page (analytics): bubbling, composed `CustomEvent`s
-//! named `backup-doctor:*` with a JSON-shaped `detail`.
+//! named `backup-doctor:*` with a JSON-shaped `detail`; in iframe mode the
+//! same go to the parent page as messages.
 
 use serde::Serialize;
 use wasm_bindgen::JsValue;
@@ -16,9 +17,9 @@ pub fn emit(target: &Element, kind: &str, detail: &impl Serialize) {
     init.set_bubbles(true);
     init.set_composed(true);
     init.set_detail(&detail);
-    if let Ok(event) =
-        CustomEvent::new_with_event_init_dict(&format!("backup-doctor:{kind}"), &init)
-    {
+    let name = format!("backup-doctor:{kind}");
+    if let Ok(event) = CustomEvent::new_with_event_init_dict(&name, &init) {
         let _ = target.dispatch_event(&event);
     }
+    super::frame::post(&name, &detail);
 }

@@ -3,6 +3,7 @@
 
 pub mod events;
 pub mod fetch;
+pub mod frame;
 pub mod location;
 pub mod measure;
 pub mod storage;

@@ -4,11 +4,11 @@
 
 use backup_doctor_core::session::Choice;
 use backup_doctor_core::speed::SpeedResult;
-use backup_doctor_core::tree::Node;
+use backup_doctor_core::tree::{Node, NodeId, OutcomeKind};
 use yew::prelude::*;
 
-use crate::browser::location;
 use crate::browser::storage::ProgressStore;
+use crate::browser::{events, location};
 use crate::components::breadcrumb::Breadcrumb;
 use crate::components::fix::FixStep;
 use crate::components::outcome::OutcomeStep;
@@ -27,6 +27,10 @@ pub struct TroubleshooterProps {
     /// Base URL of the speed-test endpoints ("" = this page's origin).
     #[prop_or_default]
     pub endpoint: AttrValue,
+    /// Read and write the step in the URL fragment (standalone page only:
+    /// an embedded widget must not touch its host page's URL).
+    #[prop_or(true)]
+    pub use_link: bool,
 }
 
 fn now_ms() -> u64 {
@@ -44,7 +48,11 @@ pub fn troubleshooter(props: &TroubleshooterProps) -> Html {
         let saved = store.load();
         let (session, resumed) = resume(
             &props.tree,
-            location::fragment_trail().as_deref(),
+            props
+                .use_link
+                .then(location::fragment_trail)
+                .flatten()
+                .as_deref(),
             saved.as_ref().ok().and_then(Option::as_deref),
             now_ms(),
         );
@@ -64,8 +72,11 @@ pub fn troubleshooter(props: &TroubleshooterProps) -> Html {
         let storage_error = storage_error.clone();
         let trail = walk.session.encode_trail();
         let walk = walk.clone();
+        let use_link = props.use_link;
         use_effect_with(trail, move |trail| {
-            location::set_fragment_trail(trail);
+            if use_link {
+                location::set_fragment_trail(trail);
+            }
             let saved = walk.session.to_saved(&walk.tree, now_ms());
             let result = store.save(&saved);
             if result.err() != *storage_error {
@@ -87,6 +98,20 @@ pub fn troubleshooter(props: &TroubleshooterProps) -> Html {
             }
             if let Some(h) = heading.cast::<web_sys::HtmlElement>() {
                 let _ = h.focus();
+            }
+        });
+    }
+
+    // Tell the host page (analytics) about every step and every end.
+    let root = use_node_ref();
+    {
+        let root = root.clone();
+        let walk = walk.clone();
+        use_effect_with(walk.session.current().clone(), move |node| {
+            if let Some(el) = root.cast::<web_sys::Element>() {
+                for (kind, detail) in host_events(&walk, node) {
+                    events::emit(&el, kind, &detail);
+                }
             }
         });
     }
@@ -148,7 +173,7 @@ pub fn troubleshooter(props: &TroubleshooterProps) -> Html {
     };
     let at_start = walk.session.steps().is_empty();
     html! {
-        <>
+        <div class="bd-walk" ref={root}>
             if let Some(text) = notice {
                 <p class="bd-notice" role="status">{ text }</p>
             }
@@ -164,7 +189,7 @@ pub fn troubleshooter(props: &TroubleshooterProps) -> Html {
                     <button type="button" class="bd-button bd-quiet" onclick={on_restart}>{ m.start_over }</button>
                 </nav>
             }
-        </>
+        </div>
     }
 }
 
@@ -190,4 +215,36 @@ fn measured_lines(m: &Messages, r: &SpeedResult) -> Vec<(String, String)> {
         ));
     }
     lines
+}
+
+/// `backup-doctor:step` for every step shown, and `backup-doctor:outcome`
+/// when it is an end (see the README for the detail fields).
+fn host_events(walk: &Walk, node: &NodeId) -> Vec<(&'static str, serde_json::Value)> {
+    let Some(current) = walk.tree.node(node) else {
+        return Vec::new();
+    };
+    let progress = walk.session.progress(&walk.tree);
+    let mut out = vec![(
+        "step",
+        serde_json::json!({
+            "tree": walk.tree.key(),
+            "node": node.as_str(),
+            "kind": current.kind_name(),
+            "step": progress.done + 1,
+            "trail": walk.session.encode_trail(),
+        }),
+    )];
+    if let Node::Outcome(o) = current {
+        out.push((
+            "outcome",
+            serde_json::json!({
+                "tree": walk.tree.key(),
+                "node": node.as_str(),
+                "outcome": match o.outcome { OutcomeKind::Resolved => "resolved", OutcomeKind::Escalate => "escalate" },
+                "fixedBy": walk.session.fixed_by().map(|n| n.as_str().to_owned()),
+                "tried": walk.session.tried().iter().map(|n| n.as_str().to_owned()).collect::<Vec<_>>(),
+            }),
+        ));
+    }
+    out
 }

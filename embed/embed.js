@@ -1,0 +1,118 @@
+// backup-doctor embed loader (script mode).
+//
+//   <script type="module" src="https://YOUR-HOST/embed.js"></script>
+//   <backup-doctor lang="en" theme="auto"></backup-doctor>
+//
+// Defines the <backup-doctor> custom element (attributes lang, tree,
+// speedtest, theme) and window.BackupDoctor.mount(element, options). The
+// widget renders in an open shadow root with its own stylesheet, adopted as
+// a constructed stylesheet so that a host CSP of `style-src 'self'` allows
+// it. The glue, the wasm and the stylesheet are resolved next to this file,
+// so the host page may live on any origin (the server sends CORS headers).
+
+const BASE = new URL("./", import.meta.url);
+const CONFIG_NAMES = ["lang", "tree", "speedtest", "theme"];
+
+let wasmReady;
+let sheetReady;
+
+/** Loads the wasm once for every widget on the page. */
+function loadWasm() {
+  wasmReady ??= import(new URL("backup-doctor.js", BASE).href).then(async (glue) => {
+    await glue.default({ module_or_path: new URL("backup-doctor_bg.wasm", BASE) });
+    return glue;
+  });
+  return wasmReady;
+}
+
+/** The widget stylesheet, fetched once and shared by every shadow root. */
+function loadSheet() {
+  sheetReady ??= fetch(new URL("widget.css", BASE)).then((r) => {
+    if (!r.ok) throw new Error(`widget.css: HTTP ${r.status}`);
+    return r.text();
+  }).then((css) => {
+    const sheet = new CSSStyleSheet();
+    // The host's inherited styles stop at the shadow boundary: `all:
+    // initial` resets what would inherit (font-size, colour, ...).
+    sheet.replaceSync(`:host { all: initial !important; display: block !important; font-size: 16px !important; }\n${css}`);
+    return sheet;
+  });
+  return sheetReady;
+}
+
+/** A plain-text error in the shadow root: never a blank box. */
+function showLoadError(container, error) {
+  container.textContent = "";
+  const p = document.createElement("p");
+  p.setAttribute("role", "alert");
+  p.textContent = "The troubleshooter could not load (" + (error?.message ?? error) +
+    "). Reload the page to try again, or open WhatsApp > Settings > Help > Contact us.";
+  container.append(p);
+}
+
+/**
+ * Renders a widget into `element` (in its open shadow root) with `options`
+ * ({lang, tree, speedtest, theme}). Returns at once a handle:
+ * {speedTest(options) -> Promise<result>, destroy(), ready: Promise}.
+ */
+function mount(element, options = {}) {
+  const shadow = element.shadowRoot ?? element.attachShadow({ mode: "open" });
+  const container = document.createElement("div");
+  container.className = "bd-host";
+  shadow.replaceChildren(container);
+  const opts = { ...options };
+  // The speed test defaults to the server that serves the widget.
+  if (!opts.speedtest) opts.speedtest = BASE.href.replace(/\/$/, "");
+  let inner = null;
+  let destroyed = false;
+  const ready = Promise.all([loadWasm(), loadSheet()]).then(([glue, sheet]) => {
+    if (destroyed) return;
+    shadow.adoptedStyleSheets = [sheet];
+    inner = glue.mount(container, opts);
+  }).catch((error) => { if (!destroyed) showLoadError(container, error); });
+  return Object.freeze({
+    ready,
+    async speedTest(o = {}) {
+      await ready;
+      if (!inner) throw new Error("backup-doctor is not mounted");
+      return inner.speedTest(o);
+    },
+    destroy() {
+      destroyed = true;
+      if (inner) { inner.destroy(); inner.free(); inner = null; }
+      container.remove();
+    },
+  });
+}
+
+class BackupDoctorElement extends HTMLElement {
+  static observedAttributes = CONFIG_NAMES;
+  #handle = null;
+
+  connectedCallback() { this.#remount(); }
+  disconnectedCallback() { this.destroy(); }
+  attributeChangedCallback() { if (this.isConnected) this.#remount(); }
+
+  #remount() {
+    this.destroy();
+    const options = {};
+    for (const name of CONFIG_NAMES) {
+      if (this.hasAttribute(name)) options[name] = this.getAttribute(name);
+    }
+    this.#handle = mount(this, options);
+  }
+
+  /** Resolves when the widget has rendered (or shown why it could not). */
+  get ready() { return this.#handle?.ready ?? Promise.resolve(); }
+  /** Same as the mount handle's speedTest. */
+  speedTest(options) {
+    return this.#handle ? this.#handle.speedTest(options) : Promise.reject(new Error("not connected"));
+  }
+  /** Unmounts the widget (listeners, timers, requests); the element stays. */
+  destroy() { this.#handle?.destroy(); this.#handle = null; }
+}
+
+if (!customElements.get("backup-doctor")) {
+  customElements.define("backup-doctor", BackupDoctorElement);
+}
+window.BackupDoctor = Object.freeze({ mount });
