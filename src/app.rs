@@ -4,7 +4,7 @@
 
 use std::rc::Rc;
 
-use backup_doctor_core::config::{supported_lang, Config, ConfigProblem};
+use backup_doctor_core::config::{direction, supported_lang, Config, ConfigProblem};
 use backup_doctor_core::tree::{Tree, TreeErrors, MAX_TREE_BYTES};
 use yew::prelude::*;
 
@@ -77,6 +77,20 @@ pub fn app(props: &AppProps) -> Html {
             }
         });
     }
+    {
+        // The standalone page is the widget: its <html> speaks the widget's
+        // language (screen readers pick their voice from it).
+        let standalone = props.standalone;
+        use_effect_with(lang.clone(), move |lang| {
+            let html = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.document_element());
+            if let (true, Some(html)) = (standalone, html) {
+                let _ = html.set_attribute("lang", lang);
+                let _ = html.set_attribute("dir", direction(lang));
+            }
+        });
+    }
     let on_retry = {
         let attempt = attempt.clone();
         Callback::from(move |_| attempt.set(*attempt + 1))
@@ -99,7 +113,7 @@ pub fn app(props: &AppProps) -> Html {
         TreeLoad::Invalid(errors) => html! { <TreeProblems errors={errors.clone()} {messages} /> },
     };
     html! {
-        <div class="bd-widget" data-theme={props.config.theme.as_str()} lang={lang.clone()} dir="ltr"
+        <div class="bd-widget" data-theme={props.config.theme.as_str()} lang={lang.clone()} dir={direction(&lang)}
              data-backup-doctor-root="">
             // `data-backup-doctor-root` is `panic::ROOT_ATTR`: the panic panel goes here.
             <header class="bd-header">

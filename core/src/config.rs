@@ -8,8 +8,20 @@
 
 use std::fmt;
 
-/// The languages the widget's own texts exist in.
-pub const UI_LANGS: &[&str] = &["en"];
+/// The languages the widget's own texts and the default tree exist in.
+pub const UI_LANGS: &[&str] = &["en", "es", "pt-BR", "hi", "id", "ar"];
+
+/// Languages written right to left.
+const RTL_LANGS: &[&str] = &["ar"];
+
+/// `rtl` or `ltr` for a supported language code.
+pub fn direction(lang: &str) -> &'static str {
+    if RTL_LANGS.contains(&lang) {
+        "rtl"
+    } else {
+        "ltr"
+    }
+}
 
 /// Colour scheme the host asks for.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -120,7 +132,7 @@ impl Config {
                     None => problems.push(ConfigProblem::Invalid {
                         name: "lang",
                         value: value.into(),
-                        expected: "a supported language code such as en",
+                        expected: "one of en, es, pt-BR, hi, id, ar",
                     }),
                 },
                 "tree" => match checked_url(value) {
@@ -156,12 +168,22 @@ impl Config {
     }
 }
 
-/// Picks the supported language for a code like `pt-BR` or `EN`.
+/// Picks the supported language for a code like `pt-BR`, `pt`, `es-MX` or
+/// `AR`: an exact match first, then the primary language (any Portuguese
+/// gets Brazilian Portuguese, the only Portuguese the widget has).
 pub fn supported_lang(code: &str) -> Option<String> {
-    let lower = code.to_ascii_lowercase();
+    let lower = code.trim().to_ascii_lowercase().replace('_', "-");
+    let primary = lower.split('-').next().unwrap_or_default();
     UI_LANGS
         .iter()
-        .find(|l| lower == **l || lower.split(['-', '_']).next() == Some(l))
+        .find(|l| l.to_ascii_lowercase() == lower)
+        .or_else(|| {
+            UI_LANGS.iter().find(|l| {
+                l.split('-')
+                    .next()
+                    .is_some_and(|p| p.eq_ignore_ascii_case(primary))
+            })
+        })
         .map(|l| (*l).to_owned())
 }
 
@@ -182,6 +204,18 @@ fn checked_url(value: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn languages_match_by_region_then_by_language() {
+        assert_eq!(supported_lang("pt-br").as_deref(), Some("pt-BR"));
+        assert_eq!(supported_lang("pt_PT").as_deref(), Some("pt-BR"));
+        assert_eq!(supported_lang("es-MX").as_deref(), Some("es"));
+        assert_eq!(supported_lang("AR").as_deref(), Some("ar"));
+        assert_eq!(supported_lang("hi-IN").as_deref(), Some("hi"));
+        assert_eq!(supported_lang("fr"), None);
+        assert_eq!(direction("ar"), "rtl");
+        assert_eq!(direction("hi"), "ltr");
+    }
 
     #[test]
     fn defaults_when_nothing_is_given() {

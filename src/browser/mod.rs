@@ -4,6 +4,7 @@
 pub mod events;
 pub mod fetch;
 pub mod frame;
+pub mod intl;
 pub mod location;
 pub mod measure;
 pub mod storage;

@@ -5,11 +5,11 @@
 use std::rc::Rc;
 
 use backup_doctor_core::speed::{
-    advise, human_duration_range, Advice, BackupEstimate, Basis, HumanDuration, SpeedResult,
-    TestEnd, TimeUnit,
+    advise, human_duration_range, Advice, BackupEstimate, Basis, SpeedResult, TestEnd,
 };
 use yew::prelude::*;
 
+use crate::browser::intl;
 use crate::messages::Messages;
 
 #[derive(Properties, PartialEq)]
@@ -17,6 +17,8 @@ pub struct SpeedReportProps {
     pub result: Rc<SpeedResult>,
     pub backup_size_gb: Option<f64>,
     pub messages: &'static Messages,
+    /// Language for numbers and durations.
+    pub lang: AttrValue,
     pub on_backup_size: Callback<Option<f64>>,
 }
 
@@ -47,8 +49,9 @@ pub fn speed_report(props: &SpeedReportProps) -> Html {
             videos_gb.set(parse_gb(&input.value()).ok().flatten());
         })
     };
-    let figure = |v: Option<f64>, unit: &str, digits: usize| match v {
-        Some(v) => format!("{v:.digits$} {unit}"),
+    let lang = props.lang.as_str();
+    let figure = |v: Option<f64>, unit: &str, digits: u8| match v {
+        Some(v) => format!("{} {unit}", intl::number(lang, v, digits)),
         None => m.not_measured.to_owned(),
     };
     let stopped = match (r.stop_reason, &r.error) {
@@ -79,7 +82,7 @@ pub fn speed_report(props: &SpeedReportProps) -> Html {
                 <label for="bd-videos-size">{ m.videos_size_label }</label>
                 <input id="bd-videos-size" type="text" inputmode="decimal" autocomplete="off" oninput={on_videos} />
             </div>
-            { estimate(m, r, props.backup_size_gb, *videos_gb) }
+            { estimate(m, lang, r, props.backup_size_gb, *videos_gb) }
             <ul class="bd-advice">
                 { for advice.iter().filter_map(|a| advice_text(m, a)).map(|t| html! { <li>{ t }</li> }) }
             </ul>
@@ -99,7 +102,13 @@ fn parse_gb(text: &str) -> Result<Option<f64>, ()> {
     }
 }
 
-fn estimate(m: &Messages, r: &SpeedResult, size: Option<f64>, videos: Option<f64>) -> Html {
+fn estimate(
+    m: &Messages,
+    lang: &str,
+    r: &SpeedResult,
+    size: Option<f64>,
+    videos: Option<f64>,
+) -> Html {
     let Some(size) = size else {
         return html! { <p class="bd-estimate">{ m.ask_size }</p> };
     };
@@ -111,10 +120,12 @@ fn estimate(m: &Messages, r: &SpeedResult, size: Option<f64>, videos: Option<f64
         Basis::DownloadProxy { .. } => m.basis_download,
     };
     let line = |template: &str, gb: f64, e: &BackupEstimate| {
-        template.replace("{size}", &format!("{gb:.1}")).replace(
-            "{time}",
-            &duration_words(m, human_duration_range(e.low_hours, e.high_hours)),
-        )
+        template
+            .replace("{size}", &intl::number(lang, gb, 1))
+            .replace(
+                "{time}",
+                &intl::duration(lang, m, human_duration_range(e.low_hours, e.high_hours)),
+            )
     };
     let without = videos.filter(|v| *v < size).and_then(|v| {
         BackupEstimate::new(size - v, r.upload_mbps, r.download_mbps).map(|e| (size - v, e))
@@ -125,24 +136,6 @@ fn estimate(m: &Messages, r: &SpeedResult, size: Option<f64>, videos: Option<f64
             if let Some((gb, e)) = without { <p>{ line(m.estimate_without_videos, gb, &e) }</p> }
             <p class="bd-hint">{ basis }</p>
         </div>
-    }
-}
-
-/// "about 2–3 hours", "under 5 minutes".
-pub fn duration_words(m: &Messages, d: Option<HumanDuration>) -> String {
-    let unit = |u: TimeUnit| match u {
-        TimeUnit::Minutes => m.minutes,
-        TimeUnit::Hours => m.hours,
-        TimeUnit::Days => m.days,
-    };
-    match d {
-        Some(HumanDuration::Under { value, unit: u }) => format!("{} {value} {}", m.under, unit(u)),
-        Some(HumanDuration::About { value, unit: u }) => format!("{} {value} {}", m.about, unit(u)),
-        Some(HumanDuration::Between { low, high, unit: u }) => {
-            format!("{} {low}–{high} {}", m.about, unit(u))
-        }
-        Some(HumanDuration::Over { value, unit: u }) => format!("{} {value} {}", m.over, unit(u)),
-        None => m.not_measured.to_owned(),
     }
 }
 

@@ -10,8 +10,8 @@ use backup_doctor_core::speed::{condition_holds, SpeedResult};
 use backup_doctor_core::tree::SpeedTest;
 use yew::prelude::*;
 
-use crate::browser::events;
 use crate::browser::measure::{self, Live, Phase};
+use crate::browser::{events, intl};
 use crate::components::rich_text::RichText;
 use crate::components::speed_report::SpeedReport;
 use crate::messages::Messages;
@@ -94,8 +94,8 @@ pub fn speed_test_step(props: &SpeedTestStepProps) -> Html {
             <div class="bd-live">
                 <p role="status" aria-live="polite" class="bd-phase">{ phase_text(m, l.phase) }</p>
                 <p class="bd-live-figure" aria-hidden="true">
-                    { l.mbps.map(|v| format!("{v:.1} {}", m.mbps)).unwrap_or_default() }
-                    { format!(" · {:.1} {}", l.elapsed_ms / 1000.0, m.elapsed) }
+                    { l.mbps.map(|v| format!("{} {}", intl::number(&props.lang, v, 1), m.mbps)).unwrap_or_default() }
+                    { format!(" · {} {}", intl::number(&props.lang, l.elapsed_ms / 1000.0, 1), m.elapsed) }
                 </p>
                 <progress class="bd-progress-bar" max="100" value={((l.fraction * 100.0) as u32).to_string()}
                           aria-label={phase_text(m, l.phase)}></progress>
@@ -107,7 +107,7 @@ pub fn speed_test_step(props: &SpeedTestStepProps) -> Html {
         (None, Some(result)) => html! {
             <>
                 <SpeedReport result={result.clone()} backup_size_gb={props.backup_size_gb}
-                             messages={m} on_backup_size={props.on_backup_size.clone()} />
+                             messages={m} lang={props.lang.clone()} on_backup_size={props.on_backup_size.clone()} />
                 <div class="bd-actions">
                     <button type="button" class="bd-button bd-primary" onclick={on_continue}>{ m.continue_label }</button>
                     <button type="button" class="bd-button bd-speed-start" onclick={on_start}>{ m.speed_again }</button>

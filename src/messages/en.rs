@@ -1,89 +1,6 @@
-//! The widget's own words (not the tree's): buttons, headings, notices.
-//!
-//! One table per language, chosen once at mount; components take a
-//! `&'static Messages`, so a missing string is a compile error rather than
-//! a blank button.
+//! The widget's own words in English (en).
 
-/// Every string the widget itself shows.
-#[derive(Debug, PartialEq, Eq)]
-pub struct Messages {
-    pub brand: &'static str,
-    pub loading_tree: &'static str,
-    pub back: &'static str,
-    pub start_over: &'static str,
-    pub your_answers: &'static str,
-    pub change_answer: &'static str,
-    /// "Step {done} of about {total}".
-    pub progress: &'static str,
-    pub did_it_fix: &'static str,
-    pub fixed_yes: &'static str,
-    pub fixed_no: &'static str,
-    pub skip_step: &'static str,
-    pub before_you_do_this: &'static str,
-    pub crumb_not_fixed: &'static str,
-    pub crumb_skipped: &'static str,
-    pub crumb_fixed: &'static str,
-    pub crumb_measured: &'static str,
-    pub fixed_by: &'static str,
-    pub summary_heading: &'static str,
-    pub summary_hint: &'static str,
-    pub copy_summary: &'static str,
-    pub copied: &'static str,
-    pub copy_failed: &'static str,
-    pub continue_label: &'static str,
-    pub tree_problems_heading: &'static str,
-    pub tree_problems_intro: &'static str,
-    pub tree_fetch_heading: &'static str,
-    pub retry: &'static str,
-    pub settings_notice: &'static str,
-    pub restored_notice: &'static str,
-    pub restore_failed_notice: &'static str,
-    pub forget_progress: &'static str,
-    pub speed_start: &'static str,
-    pub speed_cancel: &'static str,
-    pub speed_again: &'static str,
-    pub speed_skip: &'static str,
-    pub speed_uses_data: &'static str,
-    pub phase_latency: &'static str,
-    pub phase_download: &'static str,
-    pub phase_upload: &'static str,
-    pub elapsed: &'static str,
-    pub download: &'static str,
-    pub upload: &'static str,
-    pub latency: &'static str,
-    pub loaded_latency: &'static str,
-    pub not_measured: &'static str,
-    pub mbps: &'static str,
-    pub ms: &'static str,
-    pub results_heading: &'static str,
-    pub stopped_because: &'static str,
-    pub cancelled: &'static str,
-    pub backup_size_label: &'static str,
-    pub backup_size_help: &'static str,
-    pub videos_size_label: &'static str,
-    pub size_invalid: &'static str,
-    /// "Your {size} GB backup may take {time} on this connection."
-    pub estimate_total: &'static str,
-    /// "Without videos ({size} GB): {time}."
-    pub estimate_without_videos: &'static str,
-    pub basis_upload: &'static str,
-    pub basis_download: &'static str,
-    pub ask_size: &'static str,
-    pub advice_offline: &'static str,
-    pub advice_not_measured: &'static str,
-    pub advice_slow_upload: &'static str,
-    pub advice_unstable: &'static str,
-    pub advice_busy: &'static str,
-    pub advice_cellular: &'static str,
-    pub advice_save_data: &'static str,
-    pub advice_good: &'static str,
-    pub under: &'static str,
-    pub about: &'static str,
-    pub over: &'static str,
-    pub minutes: &'static str,
-    pub hours: &'static str,
-    pub days: &'static str,
-}
+use super::Messages;
 
 /// English, the fallback for every language.
 pub const EN: Messages = Messages {
@@ -154,24 +71,7 @@ pub const EN: Messages = Messages {
     advice_cellular: "You are on mobile data. WhatsApp only backs up over mobile data if Back up using cellular is on, and it may cost money on a metered plan.",
     advice_save_data: "Data Saver is on in this browser; it may also hold back background transfers on this phone.",
     advice_good: "Your connection looks fine for a backup, so it is probably not the cause. Continue with the next step.",
-    under: "under",
-    about: "about",
-    over: "over",
-    minutes: "minutes",
-    hours: "hours",
-    days: "days",
+    dur_under: "under {n}",
+    dur_about: "about {n}",
+    dur_over: "over {n}",
 };
-
-impl Messages {
-    /// The table for a supported language code.
-    pub fn for_lang(_lang: &str) -> &'static Messages {
-        &EN
-    }
-
-    /// "Step 3 of about 12".
-    pub fn progress_text(&self, done: usize, total: usize) -> String {
-        self.progress
-            .replace("{done}", &done.to_string())
-            .replace("{total}", &total.to_string())
-    }
-}
