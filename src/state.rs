@@ -105,10 +105,9 @@ pub fn resume(
     saved: Option<&str>,
     now_ms: u64,
 ) -> (Session, Resumed) {
+    // A link names its step on purpose, even the first one (`#step=`).
     if let Some(session) = link_trail.and_then(|t| Session::from_trail(tree, t).ok()) {
-        if !session.steps().is_empty() {
-            return (session, Resumed::Link);
-        }
+        return (session, Resumed::Link);
     }
     match saved.map(|s| Session::from_saved(tree, s, now_ms)) {
         Some(Ok(session)) if !session.steps().is_empty() => (session, Resumed::Saved),

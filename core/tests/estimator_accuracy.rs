@@ -125,3 +125,46 @@ fn the_metered_budget_is_kept_and_still_measures_10_mbit() {
     assert_eq!(fast.stop, StopReason::Budget);
     assert!(fast.error(50.0) <= 0.03, "{:?}", fast.estimate);
 }
+
+#[test]
+fn a_2_mbit_link_costs_the_server_under_a_fifth_of_cloudflare_with_the_upload() {
+    // The server writes ~0.8 MB ahead of what arrived; all of it counts when
+    // the stream is aborted, so the request size has to bound it. The upload
+    // sends at least 128 KiB on top.
+    let upload = 131_072.0;
+    for seed in SEEDS {
+        let link = Link {
+            seed,
+            rtt_ms: 60.0,
+            latency: Some((60.0, 300.0)),
+            ..Link::shaped(2.0)
+        };
+        let run = run(&link, EstimatorConfig::standard());
+        assert!(run.error(2.0) <= 0.03, "seed {seed}: {:?}", run.estimate);
+        assert_eq!(run.stop, StopReason::Stable, "seed {seed}");
+        assert_eq!(run.most_parallel, 1, "seed {seed}: {:?}", run.asked_at);
+        assert!(
+            run.server_bytes + upload <= cloudflare_bytes(2.0) / 5.0,
+            "seed {seed}: the server sent {} bytes",
+            run.server_bytes
+        );
+    }
+}
+
+#[test]
+fn a_10_mbit_link_hands_over_to_a_follow_up_without_losing_accuracy() {
+    for seed in SEEDS {
+        let link = Link {
+            seed,
+            latency: Some((40.0, 250.0)),
+            ..Link::shaped(10.0)
+        };
+        let run = run(&link, EstimatorConfig::standard());
+        // The first request is too small for 10 Mbit/s: a follow-up, no
+        // parallel stream.
+        assert!(run.streams_asked >= 2, "seed {seed}: {:?}", run.asked_at);
+        assert_eq!(run.most_parallel, 1, "seed {seed}");
+        assert!(run.error(10.0) <= 0.03, "seed {seed}: {:?}", run.estimate);
+        assert!(run.stop_ms <= 4_000.0, "seed {seed}: {} ms", run.stop_ms);
+    }
+}

@@ -18,16 +18,21 @@ use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::{AbortController, ReadableStreamDefaultReader, Request, RequestInit, Response};
 
 /// Unloaded latency probes; the first one also opens the connection and is
-/// not counted.
-const LATENCY_PROBES: usize = 6;
+/// not counted (four samples give a median and a jitter).
+const LATENCY_PROBES: usize = 5;
 /// A probe (or the upload's answer) that takes longer counts as lost.
 const PROBE_TIMEOUT_MS: u32 = 3_000;
 /// How often the loop asks the estimator what to do.
 const TICK_MS: u32 = 50;
 /// How often a loaded-latency probe runs during the download.
 const LOADED_PROBE_EVERY_MS: f64 = 400.0;
+/// The first loaded-latency probe goes this soon after the download starts:
+/// the estimator waits for one before trying a second stream.
+const FIRST_LOADED_PROBE_MS: f64 = 150.0;
 /// The upload aims at this long a transfer, sized from the download.
-const UPLOAD_TARGET_MS: f64 = 2_000.0;
+const UPLOAD_TARGET_MS: f64 = 1_000.0;
+/// ...and sends at most this share of the bytes the download used.
+const UPLOAD_SHARE_OF_DOWNLOAD: f64 = 0.2;
 const UPLOAD_MIN_BYTES: usize = 128 * 1024;
 const UPLOAD_MAX_BYTES: usize = 8 * 1024 * 1024;
 const UPLOAD_MAX_BYTES_METERED: usize = 2 * 1024 * 1024;
@@ -120,7 +125,7 @@ pub async fn run(
     let mut result = match latency(endpoint, &cancel).await {
         Ok(stats) => {
             let (mut result, download_mbps) =
-                download(endpoint, config, start, &cancel, &on_live).await;
+                download(endpoint, config, start, stats.median_ms, &cancel, &on_live).await;
             result.latency_ms = Some(stats.median_ms);
             result.jitter_ms = Some(stats.jitter_ms);
             if let (Some(mbps), TestEnd::Stable | TestEnd::Budget | TestEnd::TimeCap) =
@@ -137,6 +142,8 @@ pub async fn run(
                 } else {
                     UPLOAD_MAX_BYTES
                 };
+                let share = result.bytes_used as f64 * UPLOAD_SHARE_OF_DOWNLOAD;
+                let max = max.min(share as usize).max(UPLOAD_MIN_BYTES);
                 match upload(endpoint, mbps, max, &cancel).await {
                     Ok((mbps, bytes)) => {
                         result.upload_mbps = Some(mbps);
@@ -235,6 +242,7 @@ async fn download(
     endpoint: &str,
     config: EstimatorConfig,
     start: f64,
+    idle_latency_ms: f64,
     cancel: &Cell<bool>,
     on_live: &impl Fn(Live),
 ) -> (SpeedResult, Option<f64>) {
@@ -244,13 +252,15 @@ async fn download(
             None,
         );
     };
+    let mut estimator = ThroughputEstimator::new(config, now());
+    estimator.set_idle_latency(idle_latency_ms);
     let state = Rc::new(Download {
-        estimator: RefCell::new(ThroughputEstimator::new(config, now())),
+        estimator: RefCell::new(estimator),
         controller,
         failure: RefCell::new(None),
         loaded_rtts: RefCell::new(Vec::new()),
     });
-    let mut next_probe = now() + LOADED_PROBE_EVERY_MS;
+    let mut next_probe = now() + FIRST_LOADED_PROBE_MS;
     let mut request = 0u32;
     let end = loop {
         if cancel.get() {
@@ -265,7 +275,8 @@ async fn download(
             Decision::OpenStream => {
                 let (id, bytes) = {
                     let mut e = state.estimator.borrow_mut();
-                    (e.open_stream(t), e.suggested_request_bytes())
+                    let bytes = e.suggested_request_bytes();
+                    (e.open_request(t, bytes), bytes)
                 };
                 request += 1;
                 let url = format!(

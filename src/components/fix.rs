@@ -22,6 +22,20 @@ pub fn fix_step(props: &FixStepProps) -> Html {
     let m = props.messages;
     let lang = &props.lang;
     let confirmed = use_state(|| false);
+    // Once confirmed, focus moves to the revealed instructions (the button
+    // that had it is gone), so keyboard and screen-reader users read on.
+    let instructions = use_node_ref();
+    {
+        let instructions = instructions.clone();
+        let warned = props.fix.warning.is_some();
+        use_effect_with(*confirmed, move |confirmed| {
+            if *confirmed && warned {
+                if let Some(el) = instructions.cast::<web_sys::HtmlElement>() {
+                    let _ = el.focus();
+                }
+            }
+        });
+    }
     let choose = |choice: Choice| props.on_choose.reform(move |_: MouseEvent| choice);
 
     if let (Some(warning), false) = (&props.fix.warning, *confirmed) {
@@ -50,9 +64,11 @@ pub fn fix_step(props: &FixStepProps) -> Html {
     }
     html! {
         <>
-            if let Some(body) = &props.fix.body {
-                <RichText source={body.text(lang).to_owned()} />
-            }
+            <div class="bd-instructions" tabindex="-1" ref={instructions}>
+                if let Some(body) = &props.fix.body {
+                    <RichText source={body.text(lang).to_owned()} />
+                }
+            </div>
             <p class="bd-question">{ m.did_it_fix }</p>
             <div class="bd-actions">
                 <button type="button" class="bd-button bd-primary" onclick={choose(Choice::Fixed)}>{ m.fixed_yes }</button>

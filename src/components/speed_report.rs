@@ -66,7 +66,7 @@ pub fn speed_report(props: &SpeedReportProps) -> Html {
     html! {
         <section class="bd-report" aria-labelledby="bd-report-heading">
             <h3 id="bd-report-heading">{ m.results_heading }</h3>
-            <dl class="bd-figures" role="status">
+            <dl class="bd-figures">
                 <dt>{ m.download }</dt><dd class="bd-download">{ figure(r.download_mbps, m.mbps, 1) }</dd>
                 <dt>{ m.upload }</dt><dd class="bd-upload">{ figure(r.upload_mbps, m.mbps, 1) }</dd>
                 <dt>{ m.latency }</dt><dd>{ figure(r.latency_ms, m.ms, 0) }</dd>

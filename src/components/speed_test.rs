@@ -92,7 +92,7 @@ pub fn speed_test_step(props: &SpeedTestStepProps) -> Html {
     let controls = match (*live, &props.result) {
         (Some(l), _) => html! {
             <div class="bd-live">
-                <p role="status" aria-live="polite" class="bd-phase">{ phase_text(m, l.phase) }</p>
+                <p class="bd-phase">{ phase_text(m, l.phase) }</p>
                 <p class="bd-live-figure" aria-hidden="true">
                     { l.mbps.map(|v| format!("{} {}", intl::number(&props.lang, v, 1), m.mbps)).unwrap_or_default() }
                     { format!(" · {} {}", intl::number(&props.lang, l.elapsed_ms / 1000.0, 1), m.elapsed) }
@@ -124,8 +124,17 @@ pub fn speed_test_step(props: &SpeedTestStepProps) -> Html {
             </>
         },
     };
+    // One polite live region for the whole step, present before anything
+    // changes: it speaks each phase once and the result once, not every
+    // sample of the live figure.
+    let announcement = match (*live, &props.result) {
+        (Some(l), _) => phase_text(m, l.phase).to_owned(),
+        (None, Some(r)) => result_sentence(m, &props.lang, r),
+        (None, None) => String::new(),
+    };
     html! {
         <div class="bd-speed" ref={root}>
+            <p class="bd-announce bd-visually-hidden" role="status" aria-live="polite">{ announcement }</p>
             if let Some(body) = &props.step.body {
                 <RichText source={body.text(&props.lang).to_owned()} />
             }
@@ -140,4 +149,18 @@ fn phase_text(m: &Messages, phase: Phase) -> &'static str {
         Phase::Download => m.phase_download,
         Phase::Upload => m.phase_upload,
     }
+}
+
+/// "Download 23.4 Mbit/s. Upload 5.1 Mbit/s." for the live region.
+fn result_sentence(m: &Messages, lang: &str, r: &SpeedResult) -> String {
+    let figure = |label: &str, v: Option<f64>| match v {
+        Some(v) => format!("{label}: {} {}.", intl::number(lang, v, 1), m.mbps),
+        None => format!("{label}: {}.", m.not_measured),
+    };
+    format!(
+        "{} {} {}",
+        m.results_heading,
+        figure(m.download, r.download_mbps),
+        figure(m.upload, r.upload_mbps)
+    )
 }

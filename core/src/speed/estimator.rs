@@ -32,9 +32,51 @@ const LAGGING_STREAM_MS: f64 = 500.0;
 /// request spends its life in slow start.
 pub const MIN_REQUEST_BYTES: u64 = 256 * 1024;
 
-/// A request is sized to outlast the remaining test time by this factor, so
-/// a stream rarely ends (and has to ramp up again) mid-test.
+/// A request is sized to outlast the time it is planned for by this factor,
+/// so a stream rarely ends (and has to ramp up again) mid-test.
 const REQUEST_HEADROOM: f64 = 1.25;
+
+/// The first request, made before anything is known about the link, asks
+/// for at most this much. A server writes ahead into its socket buffers (on
+/// a shaped 2 Mbit/s link, ~0.8 MB beyond what the browser has read), and
+/// everything written counts as data used when the stream is aborted; a
+/// request no bigger than what a slow link needs for a stable figure (~6 s
+/// at 2 Mbit/s) bounds that waste. Faster links get a follow-up request
+/// well before this one ends.
+pub const FIRST_REQUEST_BYTES: u64 = 1_400_000;
+
+/// ...or, on a long round trip, this many bytes per ms of idle latency
+/// (3 MB at 150 ms): slow start there takes a second or more, and a request
+/// that ends inside it hands over to a new connection that starts from
+/// scratch, which costs the figure its steady part.
+const FIRST_REQUEST_BYTES_PER_RTT_MS: f64 = 20_000.0;
+
+/// A later request is sized for at most this much more of the test: by then
+/// the figure has settled on any link fast enough for the size to matter,
+/// and a link that has not gets another follow-up.
+const FOLLOW_UP_HORIZON_MS: f64 = 3_000.0;
+
+/// A stream about to run out of requested bytes gets its follow-up this long
+/// before its expected end (or [`FOLLOW_UP_LEAD_ROUND_TRIPS`] round trips, if
+/// longer), so the new request's round trip and slow start overlap the old
+/// one's tail instead of leaving the link half idle mid-test.
+const FOLLOW_UP_LEAD_MS: f64 = 400.0;
+
+/// Round trips of lead for a follow-up: one for the request, about five for
+/// TCP slow start to reach a few tens of Mbit/s.
+const FOLLOW_UP_LEAD_ROUND_TRIPS: f64 = 6.0;
+
+/// With an idle latency known, another stream is not tried before a loaded
+/// latency probe has answered (it may show one stream already fills the
+/// link, and on a shaped link a second stream's start costs seconds of
+/// retransmission chaos), unless the data has flowed this long.
+const AWAIT_LOADED_LATENCY_MS: f64 = 1_500.0;
+
+/// No follow-up request is planned on less data than this (ms since the
+/// first byte, and at least three analysis windows), unless a tenth of the
+/// request has already arrived: the first few chunks can make a slow link
+/// look many times faster than it is.
+const FOLLOW_UP_AFTER_MS: f64 = 200.0;
 
 /// The level with the current streams must have held this long before
 /// another stream is tried: a shorter level is still ramp-up in disguise.
@@ -82,23 +124,26 @@ pub struct EstimatorConfig {
 impl EstimatorConfig {
     /// For an ordinary connection.
     ///
-    /// 13 MB budget: under a fifth of the 69 MB `@cloudflare/speedtest` uses
-    /// at 10 and 50 Mbit/s; it lasts ~2.2 s at 50 Mbit/s, past the ~2 s a
-    /// stable result takes there, and faster links stop on it with a good
-    /// steady window anyway. 8 s cap: a 2 Mbit/s link settles in ~3 s, so
-    /// only slower or unsteady links reach it. 1.5 s and 500 kB of steady
-    /// data: enough to average TCP's wobble and browser jitter to ~1 %, and it
-    /// makes 2 Mbit/s take ~3 s and 50 Mbit/s ~2 s.
+    /// 10 MB budget: with the server's write-ahead and the upload (at most a
+    /// fifth of the download) still under a fifth of the 69 MB
+    /// `@cloudflare/speedtest` uses at 10 and 50 Mbit/s; it lasts ~1.7 s at
+    /// 50 Mbit/s, where the ramp is over in a few hundred ms, and faster
+    /// links stop on it with a good steady window anyway. 8 s cap: a
+    /// 2 Mbit/s link settles in ~3.5 s, so only slower or unsteady links
+    /// reach it. 1.5 s and 300 kB of steady data: enough to average TCP's
+    /// wobble and browser jitter to ~1 %; the time, not the bytes, is what
+    /// holds a 2 Mbit/s link (300 kB is 1.2 s there), so it settles ~1.5 s
+    /// after its ramp.
     pub fn standard() -> Self {
         Self {
-            byte_budget: 13_000_000,
+            byte_budget: 10_000_000,
             time_cap_ms: 8_000.0,
             max_streams: 4,
             stall_ms: 5_000.0,
             min_steady_ms: 1_500.0,
-            min_steady_bytes: 500_000,
-            stable_spread_pct: 3.0,
-            window_tolerance: 0.15,
+            min_steady_bytes: 300_000,
+            stable_spread_pct: 4.0,
+            window_tolerance: 0.2,
             stream_gain: 0.10,
             bin_ms: 2.0,
         }
@@ -199,6 +244,12 @@ struct StreamState {
     span_start_ms: f64,
     /// Timestamp of the current read burst's first chunk.
     burst_first_ms: f64,
+    /// Bytes the request asked for, when the glue said.
+    requested: Option<u64>,
+    /// Bytes received on this stream.
+    received: u64,
+    /// A follow-up request has been asked for on its behalf.
+    followed_up: bool,
 }
 
 /// Where the "does another stream help?" experiment stands.
@@ -281,8 +332,22 @@ impl ThroughputEstimator {
         &self.config
     }
 
-    /// Registers a stream the glue has just started (request sent at `t_ms`).
+    /// Registers a stream the glue has just started (request sent at `t_ms`)
+    /// without saying how much it asked for: it then never gets a follow-up
+    /// before it ends. Prefer [`open_request`](Self::open_request).
     pub fn open_stream(&mut self, t_ms: f64) -> StreamId {
+        self.open(t_ms, None)
+    }
+
+    /// Registers a stream the glue has just started at `t_ms` asking for
+    /// `requested_bytes` (normally [`suggested_request_bytes`](Self::suggested_request_bytes)).
+    /// Knowing the size, the estimator asks for a follow-up request shortly
+    /// before this one runs out, if the figure has not settled by then.
+    pub fn open_request(&mut self, t_ms: f64, requested_bytes: u64) -> StreamId {
+        self.open(t_ms, Some(requested_bytes))
+    }
+
+    fn open(&mut self, t_ms: f64, requested: Option<u64>) -> StreamId {
         let t = self.relative(t_ms);
         let id = StreamId(self.streams.len() as u32);
         self.streams.push(StreamState {
@@ -292,6 +357,9 @@ impl ThroughputEstimator {
             last_ms: None,
             span_start_ms: t,
             burst_first_ms: t,
+            requested,
+            received: 0,
+            followed_up: false,
         });
         if let Probe::Pending { stream, .. } = &mut self.probe {
             if stream.is_none() && self.streams.len() > 1 {
@@ -313,6 +381,7 @@ impl ThroughputEstimator {
         let Some(state) = self.streams.get_mut(stream.0 as usize) else {
             return;
         };
+        state.received = state.received.saturating_add(sample.bytes);
         // Timestamps of one stream never go back; a clock hiccup is clamped.
         let t = t.max(state.last_ms.unwrap_or(state.opened_ms));
         let bytes = sample.bytes as f64;
@@ -380,6 +449,13 @@ impl ThroughputEstimator {
         self.streams.iter().filter(|s| !s.closed).count()
     }
 
+    /// How many streams the estimator wants delivering side by side (1 until
+    /// a parallel stream is tried); follow-up requests replacing a stream
+    /// that runs out do not count.
+    pub fn parallel_streams(&self) -> usize {
+        self.target_streams
+    }
+
     /// Why the measurement stopped, once [`decide`](Self::decide) said so.
     pub fn stop_reason(&self) -> Option<StopReason> {
         self.stopped
@@ -422,6 +498,12 @@ impl ThroughputEstimator {
         if self.open_streams() < self.target_streams {
             return Decision::OpenStream;
         }
+        if let Some(steady) = steady.as_ref() {
+            if let Some(index) = self.stream_running_out(steady) {
+                self.streams[index].followed_up = true;
+                return Decision::OpenStream;
+            }
+        }
         if wants_stream {
             if let Some(steady) = steady {
                 self.target_streams += 1;
@@ -455,15 +537,21 @@ impl ThroughputEstimator {
         })
     }
 
-    /// How many bytes the next stream should ask for (`__down?bytes=`): enough
-    /// to last past the time cap at its share of the current speed, capped by
-    /// what is left of the budget, never below [`MIN_REQUEST_BYTES`].
+    /// How many bytes the next stream should ask for (`__down?bytes=`):
+    /// before any speed is known, [`FIRST_REQUEST_BYTES`]; then enough to last
+    /// the rest of the test (up to a few seconds) at its share of the current
+    /// speed, and at least twice the largest request so far (during slow
+    /// start the current speed is an underestimate, and a request that ends
+    /// mid-test costs a new connection's ramp). Always capped by what is left
+    /// of the budget, never below [`MIN_REQUEST_BYTES`].
     pub fn suggested_request_bytes(&self) -> u64 {
         let remaining = self.config.byte_budget.saturating_sub(self.bytes_total);
         let wanted = match self.steady() {
             Some(steady) if steady.rate > 0.0 => {
                 let share = steady.rate / self.delivering_streams().max(1) as f64;
-                let time_left = (self.config.time_cap_ms - self.now_ms).max(1_000.0);
+                let time_left = (self.config.time_cap_ms - self.now_ms)
+                    .min(FOLLOW_UP_HORIZON_MS)
+                    .max(1_000.0);
                 let bytes = share * time_left * REQUEST_HEADROOM;
                 if bytes.is_finite() {
                     bytes as u64
@@ -471,9 +559,18 @@ impl ThroughputEstimator {
                     remaining
                 }
             }
-            _ => remaining,
+            _ => {
+                let long_rtt = self.idle_latency_ms.unwrap_or(0.0) * FIRST_REQUEST_BYTES_PER_RTT_MS;
+                FIRST_REQUEST_BYTES.max(long_rtt as u64)
+            }
         };
-        wanted.min(remaining).max(MIN_REQUEST_BYTES)
+        let doubled = self
+            .streams
+            .iter()
+            .filter_map(|s| s.requested)
+            .max()
+            .map_or(0, |largest| largest.saturating_mul(2));
+        wanted.max(doubled).min(remaining).max(MIN_REQUEST_BYTES)
     }
 
     fn relative(&self, t_ms: f64) -> f64 {
@@ -494,16 +591,18 @@ impl ThroughputEstimator {
     /// Up to when every stream still delivering has reported all its bytes:
     /// the start of its current read burst (more chunks of that burst may
     /// follow), and later bytes of a slower stream may still be on their way.
-    /// A stream that just ended counts too: its last burst is spread up to
-    /// when it was read, but its data may have stopped coming well before.
+    /// A stream that has ended has nothing more to report: holding the
+    /// estimate back for it would freeze the figure each time a request
+    /// hands over to its follow-up.
     fn accounted_until(&self) -> Option<f64> {
         let latest = self.last_data_ms?;
         let until = self
             .streams
             .iter()
             .filter(|s| {
-                s.last_ms
-                    .is_some_and(|last| last >= latest - LAGGING_STREAM_MS)
+                !s.closed
+                    && s.last_ms
+                        .is_some_and(|last| last >= latest - LAGGING_STREAM_MS)
             })
             .map(|s| s.span_start_ms)
             .fold(latest, f64::min);
@@ -519,6 +618,49 @@ impl ThroughputEstimator {
             end,
             self.config.window_tolerance,
         )
+    }
+
+    /// A stream whose request will run out before the figure can settle (or
+    /// within the follow-up lead), and has no follow-up yet: it needs one
+    /// now, while it still delivers, so the link never idles.
+    fn stream_running_out(&self, steady: &SteadyWindow) -> Option<usize> {
+        let remaining_budget = self.config.byte_budget.saturating_sub(self.bytes_total);
+        if steady.rate <= 0.0 || remaining_budget < MIN_REQUEST_BYTES {
+            return None;
+        }
+        let flowing_ms = steady.end_ms - self.first_data_ms.unwrap_or(steady.end_ms);
+        let rate_known = flowing_ms >= FOLLOW_UP_AFTER_MS && steady.windows >= 3;
+        let share = steady.rate / self.delivering_streams().max(1) as f64;
+        let lead = FOLLOW_UP_LEAD_MS.max(FOLLOW_UP_LEAD_ROUND_TRIPS * self.round_trip_ms());
+        // Time the steady part still needs, at the least.
+        let to_settle = (self.config.min_steady_ms - steady.duration_ms())
+            .max((self.config.min_steady_bytes as f64 - steady.bytes) / steady.rate)
+            .max(0.0);
+        let needed = share * (to_settle + lead);
+        self.streams.iter().position(|s| {
+            !s.closed
+                && !s.followed_up
+                && s.last_ms.is_some()
+                && s.requested.is_some_and(|requested| {
+                    let left = requested.saturating_sub(s.received);
+                    // A stream that outlasts the budget never runs out first;
+                    // a tenth of a request gone that early is a fast link.
+                    left < remaining_budget
+                        && (rate_known || s.received.saturating_mul(10) >= requested)
+                        && (left as f64) < needed
+                })
+        })
+    }
+
+    /// The round trip as far as known: the idle latency, or how long the
+    /// first stream's first byte took after its request, whichever is longer.
+    fn round_trip_ms(&self) -> f64 {
+        let first_byte = self
+            .streams
+            .first()
+            .and_then(|s| s.first_ms.map(|first| first - s.opened_ms))
+            .unwrap_or(0.0);
+        first_byte.max(self.idle_latency_ms.unwrap_or(0.0))
     }
 
     fn is_stable(&self, steady: &SteadyWindow) -> bool {
@@ -575,6 +717,7 @@ impl ThroughputEstimator {
             || self.target_streams >= self.config.max_streams
             || self.open_streams() < self.target_streams
             || self.loaded_latency_shows_saturation()
+            || self.awaiting_loaded_latency(steady)
         {
             return false;
         }
@@ -593,6 +736,15 @@ impl ThroughputEstimator {
             && steady.start_ms >= last_added
             && time_left >= 2_000.0
             && budget_left >= steady.rate * 1_500.0
+    }
+
+    /// An idle latency is known but no loaded probe has answered yet, and
+    /// the data has not flowed long enough to stop waiting for one.
+    fn awaiting_loaded_latency(&self, steady: &SteadyWindow) -> bool {
+        let flowing_ms = steady.end_ms - self.first_data_ms.unwrap_or(steady.end_ms);
+        self.idle_latency_ms.is_some()
+            && self.loaded_latency_ms.is_empty()
+            && flowing_ms < AWAIT_LOADED_LATENCY_MS
     }
 
     fn loaded_latency_shows_saturation(&self) -> bool {
@@ -707,16 +859,78 @@ mod tests {
     }
 
     #[test]
-    fn request_size_follows_the_budget_then_the_speed() {
+    fn request_size_starts_small_then_follows_the_speed() {
         let mut estimator = ThroughputEstimator::new(EstimatorConfig::standard(), 0.0);
-        assert_eq!(estimator.suggested_request_bytes(), 13_000_000);
+        assert_eq!(estimator.suggested_request_bytes(), FIRST_REQUEST_BYTES);
         let stream = estimator.open_stream(0.0);
-        // 250 bytes/ms = 2 Mbit/s for one second.
-        feed(&mut estimator, stream, 250.0, 0.0, 1_000.0);
+        // 2.5 MB/ms = 20 Mbit/s for one second.
+        feed(&mut estimator, stream, 2_500.0, 0.0, 1_000.0);
         estimator.decide(1_000.0);
         let suggested = estimator.suggested_request_bytes();
-        // ~7 s left at 250 bytes/ms, with headroom: about 2.2 MB.
-        assert!((1_800_000..2_600_000).contains(&suggested), "{suggested}");
+        // 3 s more at 2.5 kB/ms, with headroom: about 9.4 MB, capped by the
+        // ~7.5 MB left of the budget.
+        let left = 10_000_000 - estimator.bytes_total();
+        assert_eq!(suggested, left);
+    }
+
+    #[test]
+    fn a_long_round_trip_gets_a_bigger_first_request() {
+        let mut estimator = ThroughputEstimator::new(EstimatorConfig::standard(), 0.0);
+        estimator.set_idle_latency(150.0);
+        assert_eq!(estimator.suggested_request_bytes(), 3_000_000);
+        estimator.set_idle_latency(40.0);
+        assert_eq!(estimator.suggested_request_bytes(), FIRST_REQUEST_BYTES);
+    }
+
+    #[test]
+    fn a_request_about_to_run_out_gets_a_follow_up_before_it_ends() {
+        let mut estimator = ThroughputEstimator::new(EstimatorConfig::standard(), 0.0);
+        assert_eq!(estimator.decide(0.0), Decision::OpenStream);
+        // 1.25 kB/ms = 10 Mbit/s: 1.4 MB lasts ~1.1 s, short of a stable figure.
+        let first = estimator.open_request(0.0, FIRST_REQUEST_BYTES);
+        let mut t = 0.0;
+        let mut asked = None;
+        while t < 1_100.0 && asked.is_none() {
+            feed(&mut estimator, first, 1_250.0, t, t + 50.0);
+            t += 50.0;
+            if estimator.decide(t) == Decision::OpenStream {
+                asked = Some(t);
+            }
+        }
+        let asked = asked.expect("a follow-up before the request ran out");
+        assert!(estimator.bytes_total() < FIRST_REQUEST_BYTES, "{asked}");
+        assert_eq!(estimator.parallel_streams(), 1);
+        // The follow-up is sized for the rest of the test, not another 1.4 MB.
+        assert!(estimator.suggested_request_bytes() >= 2 * FIRST_REQUEST_BYTES);
+    }
+
+    #[test]
+    fn a_stream_without_a_known_size_gets_no_follow_up() {
+        let mut estimator = ThroughputEstimator::new(EstimatorConfig::standard(), 0.0);
+        // The link is full: no parallel stream either.
+        estimator.set_idle_latency(20.0);
+        estimator.record_loaded_latency(200.0);
+        estimator.decide(0.0);
+        let stream = estimator.open_stream(0.0);
+        let mut t = 0.0;
+        while t < 1_000.0 {
+            feed(&mut estimator, stream, 1_250.0, t, t + 50.0);
+            t += 50.0;
+            assert_eq!(estimator.decide(t), Decision::Continue, "at {t} ms");
+        }
+    }
+
+    #[test]
+    fn an_ended_stream_does_not_freeze_the_estimate() {
+        let mut estimator = ThroughputEstimator::new(EstimatorConfig::standard(), 0.0);
+        let first = estimator.open_stream(0.0);
+        feed(&mut estimator, first, 500.0, 0.0, 1_000.0);
+        estimator.close_stream(first, 1_000.0);
+        let second = estimator.open_stream(990.0);
+        feed(&mut estimator, second, 500.0, 1_000.0, 1_400.0);
+        let estimate = estimator.estimate(1_400.0).expect("an estimate");
+        // Bytes up to ~1.4 s count, not only those before the first ended.
+        assert!(estimate.bytes_counted > 500_000, "{estimate:?}");
     }
 
     #[test]

@@ -109,6 +109,9 @@ pub struct Link {
     pub wobble: Option<(f64, f64)>,
     /// Idle latency, and latency while downloading, that probes report.
     pub latency: Option<(f64, f64)>,
+    /// How far the server writes ahead of what has arrived (its socket
+    /// buffers): all of it counts as sent when a stream is aborted.
+    pub write_ahead_bytes: f64,
     pub reader: Reader,
     pub seed: u64,
 }
@@ -127,6 +130,7 @@ impl Link {
             change: None,
             wobble: None,
             latency: None,
+            write_ahead_bytes: 800_000.0,
             reader: Reader::browser(),
             seed: 7,
         }
@@ -141,6 +145,11 @@ pub struct Run {
     pub stop_ms: f64,
     pub estimate: Option<Estimate>,
     pub bytes_total: u64,
+    /// What the server wrote for all requests by the stop: what arrived plus
+    /// its write-ahead, but never more than a request asked for.
+    pub server_bytes: f64,
+    /// Most streams the estimator wanted delivering side by side.
+    pub most_parallel: usize,
     /// Times the estimator asked for a stream (the first one included).
     pub streams_asked: usize,
     /// Most streams open at once.
@@ -195,6 +204,7 @@ pub fn run(link: &Link, config: EstimatorConfig) -> Run {
     let mut most_streams = 0;
     let mut asked_at = Vec::new();
     let mut timeline = Vec::new();
+    let mut most_parallel = 0;
     let per_ms = |mbps: f64| mbps * 1e6 / 8.0 / 1_000.0;
     let initial_window = 10.0 * 1_448.0;
 
@@ -232,14 +242,22 @@ pub fn run(link: &Link, config: EstimatorConfig) -> Run {
                 }
             }
             loop {
-                match estimator.decide(t) {
+                let decision = estimator.decide(t);
+                most_parallel = most_parallel.max(estimator.parallel_streams());
+                match decision {
                     Decision::Continue => break,
                     Decision::Stop(stop) => {
+                        let server_bytes = streams
+                            .iter()
+                            .map(|s| s.requested.min(s.delivered + link.write_ahead_bytes))
+                            .sum();
                         return Run {
                             stop,
                             stop_ms: t,
                             estimate: estimator.estimate(t),
                             bytes_total: estimator.bytes_total(),
+                            server_bytes,
+                            most_parallel,
                             streams_asked,
                             most_streams,
                             asked_at,
@@ -250,7 +268,7 @@ pub fn run(link: &Link, config: EstimatorConfig) -> Run {
                         streams_asked += 1;
                         asked_at.push(t);
                         let requested = estimator.suggested_request_bytes() as f64;
-                        let id = estimator.open_stream(t);
+                        let id = estimator.open_request(t, requested as u64);
                         streams.push(SimStream {
                             id,
                             opened_ms: t,
