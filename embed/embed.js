@@ -63,6 +63,8 @@ function mount(element, options = {}) {
   const opts = { ...options };
   // The speed test defaults to the server that serves the widget.
   if (!opts.speedtest) opts.speedtest = BASE.href.replace(/\/$/, "");
+  // Where the widget's own files (other languages' steps) are.
+  opts.assetBase = BASE.href;
   let inner = null;
   let destroyed = false;
   const ready = Promise.all([loadWasm(), loadSheet()]).then(([glue, sheet]) => {

@@ -1,6 +1,10 @@
 //! The widget's root: shows configuration notices, loads the tree (the
 //! built-in one, or an author's by URL) and hands a valid tree to the
 //! troubleshooter, or shows in words why it cannot.
+//!
+//! The built-in tree's English is compiled in; its other languages are in
+//! `trees/default.json` beside the widget's files, fetched only for people
+//! who read them (and English is shown if that fetch fails).
 
 use std::rc::Rc;
 
@@ -13,7 +17,7 @@ use crate::components::problems::{FetchProblem, TreeProblems};
 use crate::components::troubleshooter::Troubleshooter;
 use crate::messages::Messages;
 use crate::state::SharedTree;
-use crate::DEFAULT_TREE_JSON;
+use crate::{DEFAULT_TREE_EN_JSON, DEFAULT_TREE_PATH};
 
 /// How long an author's tree may take to arrive.
 const TREE_TIMEOUT_MS: u32 = 15_000;
@@ -28,6 +32,10 @@ pub struct AppProps {
     /// fragment); `false` when embedded in a host page.
     #[prop_or(true)]
     pub standalone: bool,
+    /// Where the widget's own files are (ends with `/`); "" means next to
+    /// the page, as for the standalone page.
+    #[prop_or_default]
+    pub asset_base: AttrValue,
 }
 
 /// Where the tree is in its life.
@@ -56,23 +64,33 @@ pub fn app(props: &AppProps) -> Html {
         .unwrap_or_else(|| "en".to_owned());
     let messages = Messages::for_lang(&lang);
     let attempt = use_state(|| 0u32);
-    let load = use_state(|| match props.config.tree {
-        None => parse(DEFAULT_TREE_JSON),
+    let builtin = props.config.tree.is_none();
+    let url = match &props.config.tree {
+        Some(url) => Some(url.clone()),
+        None => (lang != "en").then(|| format!("{}{DEFAULT_TREE_PATH}", props.asset_base)),
+    };
+    let english_only = use_state(|| false);
+    let load = use_state(|| match url {
+        None => parse(DEFAULT_TREE_EN_JSON),
         Some(_) => TreeLoad::Loading,
     });
     {
         let load = load.clone();
-        let url = props.config.tree.clone();
+        let english_only = english_only.clone();
         use_effect_with((url, *attempt), move |(url, _)| {
             if let Some(url) = url.clone() {
                 load.set(TreeLoad::Loading);
                 wasm_bindgen_futures::spawn_local(async move {
-                    load.set(
-                        match fetch::text_capped(&url, MAX_TREE_BYTES, TREE_TIMEOUT_MS).await {
-                            Ok(json) => parse(&json),
-                            Err(e) => TreeLoad::FetchFailed(e),
-                        },
-                    );
+                    let fetched = fetch::text_capped(&url, MAX_TREE_BYTES, TREE_TIMEOUT_MS).await;
+                    load.set(match fetched {
+                        Ok(json) => parse(&json),
+                        // The built-in steps exist in English in any case.
+                        Err(_) if builtin => {
+                            english_only.set(true);
+                            parse(DEFAULT_TREE_EN_JSON)
+                        }
+                        Err(e) => TreeLoad::FetchFailed(e),
+                    });
                 });
             }
         });
@@ -120,6 +138,9 @@ pub fn app(props: &AppProps) -> Html {
                 <p class="bd-brand">{ messages.brand }</p>
                 <span class="bd-version">{ concat!("v", env!("CARGO_PKG_VERSION")) }</span>
             </header>
+            if *english_only {
+                <p class="bd-notice" role="status">{ messages.translation_unavailable }</p>
+            }
             if !props.problems.is_empty() {
                 <aside class="bd-notice">
                     <p>{ messages.settings_notice }</p>

@@ -55,13 +55,20 @@ fn option_pairs(options: &JsValue) -> Vec<(String, String)> {
 pub fn mount(root: Element, options: JsValue) -> WidgetHandle {
     crate::panic::install_hook();
     crate::panic::register_root(&root);
-    let pairs = option_pairs(&options);
+    let mut pairs = option_pairs(&options);
+    // Set by embed.js, not by people: where the widget's files are.
+    let asset_base = pairs
+        .iter()
+        .position(|(k, _)| k == "assetBase")
+        .map(|i| pairs.remove(i).1)
+        .unwrap_or_default();
     let (config, problems) =
         Config::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     let props = AppProps {
         config: config.clone(),
         problems,
         standalone: false,
+        asset_base: asset_base.into(),
     };
     let app = yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
     WidgetHandle {

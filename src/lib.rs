@@ -14,11 +14,17 @@ pub mod panic;
 pub mod state;
 
 use backup_doctor_core::config::Config;
+use yew::AttrValue;
 
 pub use app::{App, AppProps};
 
-/// The built-in tree, compiled in so the first step needs no extra request.
-pub const DEFAULT_TREE_JSON: &str = include_str!("../core/trees/default.json");
+/// The built-in tree's English (see `build.rs`), compiled in so the first
+/// step needs no extra request.
+pub const DEFAULT_TREE_EN_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/default.en.json"));
+
+/// The whole built-in tree, every language, relative to the widget's files
+/// (Trunk copies `core/trees/default.json` there).
+pub const DEFAULT_TREE_PATH: &str = "trees/default.json";
 
 /// Marks the standalone page's mount point (`index.html`). Without it the
 /// module does nothing at start-up: in script mode `embed.js` calls
@@ -46,6 +52,7 @@ pub fn start_standalone() {
             config,
             problems,
             standalone: true,
+            asset_base: AttrValue::default(),
         },
     )
     .render();

@@ -71,6 +71,7 @@ pub const EN: Messages = Messages {
     advice_cellular: "You are on mobile data. WhatsApp only backs up over mobile data if Back up using cellular is on, and it may cost money on a metered plan.",
     advice_save_data: "Data Saver is on in this browser; it may also hold back background transfers on this phone.",
     advice_good: "Your connection looks fine for a backup, so it is probably not the cause. Continue with the next step.",
+    translation_unavailable: "The steps in your language could not be loaded, so they are shown in English.",
     dur_under: "under {n}",
     dur_about: "about {n}",
     dur_over: "over {n}",

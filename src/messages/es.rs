@@ -71,6 +71,7 @@ pub const ES: Messages = Messages {
     advice_cellular: "Estás con datos móviles. WhatsApp solo hace la copia con datos móviles si está activado Guardar con datos móviles, y puede costarte dinero si tu plan cobra por consumo.",
     advice_save_data: "El Ahorro de datos está activado en este navegador; también puede frenar las transferencias en segundo plano de este teléfono.",
     advice_good: "Tu conexión parece adecuada para una copia, así que probablemente no es la causa. Sigue con el siguiente paso.",
+    translation_unavailable: "No se pudieron cargar los pasos en tu idioma, así que se muestran en inglés.",
     dur_under: "menos de {n}",
     dur_about: "unos {n}",
     dur_over: "más de {n}",

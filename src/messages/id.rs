@@ -71,6 +71,7 @@ pub const ID: Messages = Messages {
     advice_cellular: "Anda memakai data seluler. WhatsApp hanya mencadangkan dengan data seluler jika Cadangkan menggunakan data seluler aktif, dan ini bisa memakan biaya pada paket berkuota.",
     advice_save_data: "Penghemat Data aktif di browser ini; fitur ini juga bisa menahan transfer latar belakang di ponsel ini.",
     advice_good: "Koneksi Anda tampak cukup baik untuk pencadangan, jadi kemungkinan bukan itu penyebabnya. Lanjutkan ke langkah berikutnya.",
+    translation_unavailable: "Langkah dalam bahasa Anda tidak dapat dimuat, jadi ditampilkan dalam bahasa Inggris.",
     dur_under: "kurang dari {n}",
     dur_about: "sekitar {n}",
     dur_over: "lebih dari {n}",

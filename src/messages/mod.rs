@@ -92,6 +92,8 @@ pub struct Messages {
     pub advice_cellular: &'static str,
     pub advice_save_data: &'static str,
     pub advice_good: &'static str,
+    /// The built-in steps fell back to English (their translations did not load).
+    pub translation_unavailable: &'static str,
     /// "under {n}", where {n} is a duration the browser words ("5 minutes").
     pub dur_under: &'static str,
     /// "about {n}" ("about 2–3 hours").

@@ -71,6 +71,7 @@ pub const PT_BR: Messages = Messages {
     advice_cellular: "Você está nos dados móveis. O WhatsApp só faz backup pelos dados móveis se Fazer backup usando dados móveis estiver ativado, e isso pode custar dinheiro em planos com cobrança por uso.",
     advice_save_data: "A Economia de dados está ativada neste navegador; ela também pode segurar transferências em segundo plano neste celular.",
     advice_good: "Sua conexão parece boa para um backup, então provavelmente não é a causa. Siga para o próximo passo.",
+    translation_unavailable: "Não foi possível carregar os passos no seu idioma, então eles aparecem em inglês.",
     dur_under: "menos de {n}",
     dur_about: "cerca de {n}",
     dur_over: "mais de {n}",

@@ -1,0 +1,36 @@
+//! Compiles the English part of the default tree into the widget: the first
+//! step then needs no extra request, and the other languages (most of the
+//! file) are fetched only by the people who read them (`dist/trees/`).
+
+use std::path::Path;
+
+fn main() {
+    let source = "core/trees/default.json";
+    println!("cargo:rerun-if-changed={source}");
+    let text = std::fs::read_to_string(source).expect("core/trees/default.json is readable");
+    let mut tree: serde_json::Value = serde_json::from_str(&text).expect("default tree is JSON");
+    keep_english(&mut tree);
+    if let Some(langs) = tree.get_mut("langs") {
+        *langs = serde_json::json!(["en"]);
+    }
+    let out = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
+    std::fs::write(Path::new(&out).join("default.en.json"), tree.to_string())
+        .expect("OUT_DIR is writable");
+}
+
+/// Drops every translation: a localized text is an object whose values are
+/// all strings and which has an "en" key.
+fn keep_english(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            let localized = map.contains_key("en") && map.values().all(|v| v.is_string());
+            if localized {
+                map.retain(|k, _| k == "en");
+            } else {
+                map.values_mut().for_each(keep_english);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(keep_english),
+        _ => {}
+    }
+}
