@@ -72,6 +72,14 @@ const FOLLOW_UP_LEAD_ROUND_TRIPS: f64 = 6.0;
 /// retransmission chaos), unless the data has flowed this long.
 const AWAIT_LOADED_LATENCY_MS: f64 = 1_500.0;
 
+/// Only this early (ms of data) is a follow-up planned for the whole time the
+/// figure still needs to settle: the new connection's ramp then falls into
+/// the first stream's own. Later, a follow-up comes only when a stream is
+/// within the lead of running out: on a shaped link a new connection's
+/// start means a second or two of losses and retransmissions, which a slow
+/// link, still settling, cannot afford (nor the data its request costs).
+const FOLLOW_UP_EARLY_MS: f64 = 600.0;
+
 /// No follow-up request is planned on less data than this (ms since the
 /// first byte, and at least three analysis windows), unless a tenth of the
 /// request has already arrived: the first few chunks can make a slow link
@@ -635,9 +643,13 @@ impl ThroughputEstimator {
         let share = steady.rate / self.delivering_streams().max(1) as f64;
         let lead = FOLLOW_UP_LEAD_MS.max(FOLLOW_UP_LEAD_ROUND_TRIPS * self.round_trip_ms());
         // Time the steady part still needs, at the least.
-        let to_settle = (self.config.min_steady_ms - steady.duration_ms())
-            .max((self.config.min_steady_bytes as f64 - steady.bytes) / steady.rate)
-            .max(0.0);
+        let to_settle = if flowing_ms <= FOLLOW_UP_EARLY_MS {
+            (self.config.min_steady_ms - steady.duration_ms())
+                .max((self.config.min_steady_bytes as f64 - steady.bytes) / steady.rate)
+                .max(0.0)
+        } else {
+            0.0
+        };
         let needed = share * (to_settle + lead);
         self.streams.iter().position(|s| {
             !s.closed
