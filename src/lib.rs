@@ -11,6 +11,8 @@ pub mod components;
 pub mod embed;
 pub mod messages;
 pub mod panic;
+pub mod remember;
+pub mod reporting;
 pub mod state;
 
 use backup_doctor_core::config::Config;

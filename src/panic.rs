@@ -86,3 +86,11 @@ fn render_panel(
     root.append_child(&panel)?;
     Ok(())
 }
+
+/// Panics on purpose. It exists so that a browser test can prove that a
+/// crash shows the error panel rather than a frozen widget
+/// (`e2e/hardening.test.mjs`); nothing in the widget calls it.
+#[wasm_bindgen(js_name = __backupDoctorCrashTest)]
+pub fn crash_test() {
+    panic!("crash test: a panic on purpose");
+}

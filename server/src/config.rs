@@ -5,6 +5,7 @@
 //! exact same configuration the binary would, without spawning it.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::Parser;
 
@@ -30,7 +31,14 @@ pub struct Config {
     pub stats: bool,
     /// Expose the fault-injection endpoints under `/__fault/` (browser tests).
     pub faults: bool,
+    /// An upload body that sends nothing for this long is cut off, so a
+    /// stalled client cannot hold a connection and its task forever.
+    pub upload_idle_timeout: Duration,
 }
+
+/// Default of [`Config::upload_idle_timeout`]: longer than any pause of a
+/// live link, short enough that stalled uploads do not pile up.
+pub const DEFAULT_UPLOAD_IDLE_TIMEOUT: Duration = Duration::from_secs(10);
 
 impl Default for Config {
     fn default() -> Self {
@@ -41,6 +49,7 @@ impl Default for Config {
             max_up_bytes: DEFAULT_MAX_UP_BYTES,
             stats: false,
             faults: false,
+            upload_idle_timeout: DEFAULT_UPLOAD_IDLE_TIMEOUT,
         }
     }
 }
@@ -88,6 +97,7 @@ impl Args {
             max_up_bytes: self.max_up_bytes,
             stats: self.stats,
             faults: self.faults,
+            upload_idle_timeout: DEFAULT_UPLOAD_IDLE_TIMEOUT,
         }
     }
 }
@@ -135,6 +145,7 @@ mod tests {
                 max_up_bytes: 2000,
                 stats: true,
                 faults: true,
+                upload_idle_timeout: DEFAULT_UPLOAD_IDLE_TIMEOUT,
             }
         );
     }

@@ -24,8 +24,11 @@ use axum::routing::{any, get, post};
 use axum::Router;
 use tokio::net::TcpListener;
 use tokio::sync::Notify;
+use tower_http::timeout::RequestBodyTimeoutLayer;
 
-pub use crate::config::{Args, Config, DEFAULT_MAX_DOWN_BYTES, DEFAULT_MAX_UP_BYTES};
+pub use crate::config::{
+    Args, Config, DEFAULT_MAX_DOWN_BYTES, DEFAULT_MAX_UP_BYTES, DEFAULT_UPLOAD_IDLE_TIMEOUT,
+};
 pub use crate::speedtest::{parse_bytes, BytesParamError};
 pub use crate::stats::{Stats, StatsSnapshot};
 
@@ -51,13 +54,15 @@ pub fn router(config: Config) -> Router {
 /// counters without going through `/__stats`).
 pub fn router_with_stats(config: Config, stats: Arc<Stats>) -> Router {
     let site = site::router(&config);
+    let config_upload_idle = config.upload_idle_timeout;
     let state = AppState {
         config: Arc::new(config),
         stats,
     };
-    let mut endpoints = Router::new()
-        .route("/__down", get(speedtest::down))
-        .route("/__up", post(speedtest::up));
+    let mut endpoints = Router::new().route("/__down", get(speedtest::down)).route(
+        "/__up",
+        post(speedtest::up).layer(RequestBodyTimeoutLayer::new(config_upload_idle)),
+    );
     if state.config.stats {
         endpoints = endpoints
             .route("/__stats", get(stats::show))

@@ -137,6 +137,18 @@ pub(crate) async fn down(
         .into_response()
 }
 
+/// Whether a body error is the idle timeout (`Config::upload_idle_timeout`).
+fn went_quiet(error: &axum::Error) -> bool {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(e) = cause {
+        if e.is::<tower_http::timeout::TimeoutError>() {
+            return true;
+        }
+        cause = e.source();
+    }
+    false
+}
+
 /// `POST /__up`: reads and discards the body, answers what arrived.
 pub(crate) async fn up(State(state): State<AppState>, request: Request) -> Response {
     let cap = state.config.max_up_bytes;
@@ -154,6 +166,12 @@ pub(crate) async fn up(State(state): State<AppState>, request: Request) -> Respo
     while let Some(chunk) = body.next().await {
         let chunk = match chunk {
             Ok(chunk) => chunk,
+            Err(error) if went_quiet(&error) => {
+                return plain_text(
+                    StatusCode::REQUEST_TIMEOUT,
+                    format!("the upload stopped sending after {received} bytes; it was cut off"),
+                )
+            }
             Err(error) => {
                 return bad_request(format!(
                     "the upload broke off after {received} bytes: {error}"

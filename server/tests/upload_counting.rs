@@ -185,3 +185,24 @@ async fn a_client_that_aborts_mid_upload_leaves_the_server_working() {
     let json: serde_json::Value = serde_json::from_slice(&body).expect("JSON body");
     assert_eq!(json["bytes"], 5);
 }
+
+#[tokio::test]
+async fn an_upload_that_stalls_is_cut_off_instead_of_held_forever() {
+    use std::time::Duration;
+    let config = Config {
+        upload_idle_timeout: Duration::from_millis(300),
+        ..endpoints_config()
+    };
+    let (address, _) = common::spawn_server(config).await;
+    // Announces 1,000,000 bytes, sends 10, then goes quiet.
+    let answered = tokio::time::timeout(
+        Duration::from_secs(5),
+        common::raw_request(
+            address,
+            b"POST /__up HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n0123456789",
+        ),
+    )
+    .await;
+    let (_, head, _) = answered.expect("the server answers a stalled upload instead of waiting");
+    assert!(head.starts_with("HTTP/1.1 408"), "{head}");
+}

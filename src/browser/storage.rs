@@ -2,32 +2,16 @@
 //! value: storage can be disabled (private mode), throw, or be full, and the
 //! widget must go on working and say that it cannot remember.
 
-use std::fmt;
-
 use web_sys::Storage;
 
-/// Why progress could not be read or written.
+/// Why progress could not be read or written (the widget words it, see
+/// `Messages::storage_unavailable`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StorageError {
     /// The browser offers no localStorage here (blocked, private mode).
     Unavailable,
     /// Writing failed; usually the storage is full.
     WriteFailed,
-}
-
-impl fmt::Display for StorageError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            StorageError::Unavailable => {
-                "This browser does not let the page save your progress, so if you leave, \
-                 you will start again. Keep this page's link: it opens your current step."
-            }
-            StorageError::WriteFailed => {
-                "Your progress could not be saved (the browser's storage may be full). \
-                 Keep this page's link: it opens your current step."
-            }
-        })
-    }
 }
 
 /// One saved entry in localStorage under a fixed key.

@@ -3,12 +3,11 @@
 //! saved progress) and remembers every step in localStorage and in the URL.
 
 use backup_doctor_core::session::Choice;
-use backup_doctor_core::speed::SpeedResult;
-use backup_doctor_core::tree::{Node, NodeId, OutcomeKind};
+use backup_doctor_core::tree::Node;
 use yew::prelude::*;
 
-use crate::browser::storage::ProgressStore;
-use crate::browser::{events, location};
+use crate::browser::events;
+use crate::browser::storage::StorageError;
 use crate::components::breadcrumb::Breadcrumb;
 use crate::components::fix::FixStep;
 use crate::components::outcome::OutcomeStep;
@@ -17,7 +16,9 @@ use crate::components::question::QuestionStep;
 use crate::components::rich_text::RichText;
 use crate::components::speed_test::SpeedTestStep;
 use crate::messages::Messages;
-use crate::state::{resume, Resumed, SharedTree, Walk, WalkAction};
+use crate::remember::{use_remembered_walk, MemoryNotice, RememberedWalk};
+use crate::reporting::{host_events, measured_lines};
+use crate::state::{SharedTree, Walk, WalkAction};
 
 #[derive(Properties, PartialEq)]
 pub struct TroubleshooterProps {
@@ -33,57 +34,15 @@ pub struct TroubleshooterProps {
     pub use_link: bool,
 }
 
-fn now_ms() -> u64 {
-    js_sys::Date::now().max(0.0) as u64
-}
-
 #[function_component(Troubleshooter)]
 pub fn troubleshooter(props: &TroubleshooterProps) -> Html {
     let m = props.messages;
     let lang = props.lang.as_str();
-    let store = use_memo(props.tree.tree().id.clone(), |id| {
-        ProgressStore::for_tree(id)
-    });
-    let opening = use_memo((), |_| {
-        let saved = store.load();
-        let (session, resumed) = resume(
-            &props.tree,
-            props
-                .use_link
-                .then(location::fragment_trail)
-                .flatten()
-                .as_deref(),
-            saved.as_ref().ok().and_then(Option::as_deref),
-            now_ms(),
-        );
-        (session, resumed, saved.err())
-    });
-    let walk = use_reducer(|| Walk {
-        tree: props.tree.clone(),
-        session: opening.0.clone(),
-        speed: None,
-    });
-    let storage_error = use_state(|| opening.2);
-
-    // Remember every step: in localStorage (resume after a restart) and in
-    // the URL fragment (a link reopens this step).
-    {
-        let store = store.clone();
-        let storage_error = storage_error.clone();
-        let trail = walk.session.encode_trail();
-        let walk = walk.clone();
-        let use_link = props.use_link;
-        use_effect_with(trail, move |trail| {
-            if use_link {
-                location::set_fragment_trail(trail);
-            }
-            let saved = walk.session.to_saved(&walk.tree, now_ms());
-            let result = store.save(&saved);
-            if result.err() != *storage_error {
-                storage_error.set(result.err());
-            }
-        });
-    }
+    let RememberedWalk {
+        walk,
+        notice,
+        forget,
+    } = use_remembered_walk(&props.tree, props.use_link);
 
     // Move focus to the new step's heading, so screen readers and keyboard
     // users start at the top of it (not on first render: that would steal
@@ -165,12 +124,14 @@ pub fn troubleshooter(props: &TroubleshooterProps) -> Html {
             html! { <OutcomeStep outcome={o.clone()} {summary} lang={lang_attr} messages={m} /> }
         }
     };
-    let notice = match (&opening.1, *storage_error) {
-        (_, Some(e)) => Some(e.to_string()),
-        (Resumed::Saved, None) => Some(m.restored_notice.to_owned()),
-        (Resumed::Unusable(_), None) => Some(m.restore_failed_notice.to_owned()),
-        _ => None,
-    };
+    let notice = notice.map(|n| match n {
+        MemoryNotice::Storage(StorageError::Unavailable) => m.storage_unavailable,
+        MemoryNotice::Storage(StorageError::WriteFailed) => m.storage_write_failed,
+        MemoryNotice::Restored => m.restored_notice,
+        MemoryNotice::RestoreFailed => m.restore_failed_notice,
+        MemoryNotice::Forgotten => m.forgotten_notice,
+    });
+    let on_forget = forget.reform(|_: MouseEvent| ());
     let at_start = walk.session.steps().is_empty();
     html! {
         <div class="bd-walk" ref={root}>
@@ -188,6 +149,9 @@ pub fn troubleshooter(props: &TroubleshooterProps) -> Html {
                     <button type="button" class="bd-button bd-quiet" onclick={on_back}>{ m.back }</button>
                     <button type="button" class="bd-button bd-quiet" onclick={on_restart}>{ m.start_over }</button>
                 </nav>
+                <p class="bd-privacy">
+                    <button type="button" class="bd-link-button bd-forget" onclick={on_forget}>{ m.forget_progress }</button>
+                </p>
             }
         </div>
     }
@@ -196,55 +160,4 @@ pub fn troubleshooter(props: &TroubleshooterProps) -> Html {
 fn dispatch<T: 'static>(walk: &UseReducerHandle<Walk>, action: fn(T) -> WalkAction) -> Callback<T> {
     let walk = walk.clone();
     Callback::from(move |value: T| walk.dispatch(action(value)))
-}
-
-/// The connection test's figures for the support summary.
-fn measured_lines(m: &Messages, r: &SpeedResult) -> Vec<(String, String)> {
-    let figure = |v: Option<f64>, unit: &str| {
-        v.map_or_else(|| m.not_measured.to_owned(), |v| format!("{v:.1} {unit}"))
-    };
-    let mut lines = vec![
-        (m.download.to_owned(), figure(r.download_mbps, m.mbps)),
-        (m.upload.to_owned(), figure(r.upload_mbps, m.mbps)),
-        (m.latency.to_owned(), figure(r.latency_ms, m.ms)),
-    ];
-    if let Some(e) = &r.error {
-        lines.push((
-            m.stopped_because.trim_end_matches(':').to_owned(),
-            e.clone(),
-        ));
-    }
-    lines
-}
-
-/// `backup-doctor:step` for every step shown, and `backup-doctor:outcome`
-/// when it is an end (see the README for the detail fields).
-fn host_events(walk: &Walk, node: &NodeId) -> Vec<(&'static str, serde_json::Value)> {
-    let Some(current) = walk.tree.node(node) else {
-        return Vec::new();
-    };
-    let progress = walk.session.progress(&walk.tree);
-    let mut out = vec![(
-        "step",
-        serde_json::json!({
-            "tree": walk.tree.key(),
-            "node": node.as_str(),
-            "kind": current.kind_name(),
-            "step": progress.done + 1,
-            "trail": walk.session.encode_trail(),
-        }),
-    )];
-    if let Node::Outcome(o) = current {
-        out.push((
-            "outcome",
-            serde_json::json!({
-                "tree": walk.tree.key(),
-                "node": node.as_str(),
-                "outcome": match o.outcome { OutcomeKind::Resolved => "resolved", OutcomeKind::Escalate => "escalate" },
-                "fixedBy": walk.session.fixed_by().map(|n| n.as_str().to_owned()),
-                "tried": walk.session.tried().iter().map(|n| n.as_str().to_owned()).collect::<Vec<_>>(),
-            }),
-        ));
-    }
-    out
 }

@@ -94,6 +94,12 @@ pub struct Messages {
     pub advice_good: &'static str,
     /// The built-in steps fell back to English (their translations did not load).
     pub translation_unavailable: &'static str,
+    /// Progress cannot be stored in this browser.
+    pub storage_unavailable: &'static str,
+    /// Progress could not be written (storage full).
+    pub storage_write_failed: &'static str,
+    /// "Forget my progress" was done.
+    pub forgotten_notice: &'static str,
     /// "under {n}", where {n} is a duration the browser words ("5 minutes").
     pub dur_under: &'static str,
     /// "about {n}" ("about 2–3 hours").

@@ -37,12 +37,24 @@ pub fn size() -> TaskResult {
         gz_total += gz;
         println!("{name:<36} {:>10} {gz:>10}", bytes.len());
     }
-    println!("{:<36} {raw_total:>10} {gz_total:>10}", "total (English, the default)");
+    println!(
+        "{:<36} {raw_total:>10} {gz_total:>10}",
+        "total (English, the default)"
+    );
     // Other languages fetch the whole built-in tree once as well.
     let tree = std::fs::read(dist.join("trees/default.json")).map_err(|e| e.to_string())?;
     let tree_gz = gzip_len(&tree)?;
-    println!("{:<36} {:>10} {tree_gz:>10}", "+ trees/default.json (other langs)", tree.len());
-    println!("{:<36} {:>10} {:>10}", "total (other languages)", raw_total + tree.len() as u64, gz_total + tree_gz);
+    println!(
+        "{:<36} {:>10} {tree_gz:>10}",
+        "+ trees/default.json (other langs)",
+        tree.len()
+    );
+    println!(
+        "{:<36} {:>10} {:>10}",
+        "total (other languages)",
+        raw_total + tree.len() as u64,
+        gz_total + tree_gz
+    );
     println!(
         "budget {FIRST_STEP_BUDGET} B gzipped: {:.0} % used",
         gz_total as f64 * 100.0 / FIRST_STEP_BUDGET as f64

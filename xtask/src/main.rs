@@ -5,9 +5,12 @@
 //! only rustup/cargo and node/npm needs nothing else, and a second run starts
 //! in seconds. Plain `std` only: the task runner must build fast.
 
+mod audit;
 mod bench;
+mod bench_load;
 mod bench_speed;
 mod cmd;
+mod fuzz;
 mod layers;
 mod server;
 mod tools;
@@ -25,6 +28,13 @@ usage: cargo xtask <command>
                                 (wasm-bindgen-test), end-to-end (Playwright)
   build                         build the release widget into dist/
   bench size                    gzipped size of everything the page downloads
+  bench speed [--markdown] [--runs N] [--no-anchor] [--link MBIT/RTT_MS]
+                                accuracy, time and data on kernel-shaped links
+                                against curl and @cloudflare/speedtest (root)
+  bench load                    the endpoint server under concurrent load
+  fuzz [--seconds N]            fuzz tree parsing, session state and trails
+  audit axe                     axe-core on every step, 6 languages, 2 themes
+  audit lighthouse              Lighthouse mobile scores of the served page
   tree check FILE               validate a tree JSON and print it as Mermaid
   tree schema [--check]         write (or check) core/tree.schema.json
   setup                         install every missing tool, then stop";
@@ -38,6 +48,9 @@ fn main() -> ExitCode {
         ["build"] => widget::build_release().map(|_| ()),
         ["bench", "size"] => bench::size(),
         ["bench", "speed", rest @ ..] => bench_speed::run(rest),
+        ["bench", "load", rest @ ..] => bench_load::run(rest),
+        ["fuzz", rest @ ..] => fuzz::run(rest),
+        ["audit", rest @ ..] => audit::run_audit(rest),
         ["tree", "check", file] => tree::check(file),
         ["tree", "schema"] => tree::write_schema(),
         ["tree", "schema", "--check"] => tree::check_schema(),

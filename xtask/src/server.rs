@@ -44,6 +44,11 @@ impl ServerProcess {
         Ok(Self { child, url })
     }
 
+    /// The server's process id (for reading its memory from `/proc`).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Waits until the server exits (Ctrl-C reaches both processes).
     pub fn wait(mut self) -> TaskResult {
         let status = self.child.wait().map_err(|e| e.to_string())?;

@@ -919,6 +919,42 @@ mod tests {
     }
 
     #[test]
+    fn a_slow_link_still_settling_gets_no_follow_up_until_its_request_runs_low() {
+        // A figure that never settles, to watch the follow-up alone.
+        let config = EstimatorConfig {
+            stable_spread_pct: -1.0,
+            ..EstimatorConfig::standard()
+        };
+        let mut estimator = ThroughputEstimator::new(config, 0.0);
+        estimator.set_idle_latency(60.0);
+        estimator.record_loaded_latency(300.0);
+        estimator.decide(0.0);
+        let stream = estimator.open_request(0.0, FIRST_REQUEST_BYTES);
+        // 2 Mbit/s on average, but too jumpy to settle: after 5 s, 1.25 MB of
+        // the 1.6 MB have come, less than the 1.5 s a figure still needs,
+        // yet more than the follow-up lead.
+        let mut t = 0.0;
+        while t < 5_000.0 {
+            let rate = if (t / 250.0) as u64 % 2 == 0 {
+                400.0
+            } else {
+                100.0
+            };
+            feed(&mut estimator, stream, rate, t, t + 50.0);
+            t += 50.0;
+            assert_eq!(estimator.decide(t), Decision::Continue, "at {t} ms");
+        }
+        // Once the request is nearly spent, the follow-up comes.
+        let mut asked = false;
+        while t < 6_400.0 && !asked {
+            feed(&mut estimator, stream, 250.0, t, t + 50.0);
+            t += 50.0;
+            asked = estimator.decide(t) == Decision::OpenStream;
+        }
+        assert!(asked, "no follow-up by {t} ms");
+    }
+
+    #[test]
     fn a_stream_without_a_known_size_gets_no_follow_up() {
         let mut estimator = ThroughputEstimator::new(EstimatorConfig::standard(), 0.0);
         // The link is full: no parallel stream either.

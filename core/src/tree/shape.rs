@@ -182,7 +182,9 @@ pub(super) fn read(value: &Value, problems: &mut Vec<Problem>) -> Draft {
                     ),
                 }
             }
-            Some(langs)
+            // With an entry left out, the rules' "/langs/{i}" would point
+            // at the wrong entry; the list is checked once its types are right.
+            (langs.len() == items.len()).then_some(langs)
         }
         Some(other) => {
             report.push(
