@@ -188,9 +188,13 @@ pub fn supported_lang(code: &str) -> Option<String> {
 }
 
 /// Accepts absolute http(s) URLs and same-origin paths; refuses other
-/// schemes (`javascript:`, `data:`) and anything with control characters.
+/// schemes (`javascript:`, `data:`) and anything with control characters
+/// or backslashes (browsers read `/\host` as `//host`, another origin).
 fn checked_url(value: &str) -> Option<String> {
-    if value.chars().any(|c| c.is_control() || c.is_whitespace()) {
+    if value
+        .chars()
+        .any(|c| c.is_control() || c.is_whitespace() || c == '\\')
+    {
         return None;
     }
     let lower = value.to_ascii_lowercase();

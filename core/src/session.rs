@@ -561,7 +561,8 @@ impl Session {
         if trail.is_empty() {
             return Ok(session);
         }
-        if trail.len() > MAX_TRAIL_STEPS * 5 || trail.split('.').count() > MAX_TRAIL_STEPS {
+        // The longest token is "m9999" (5 characters), plus its dot.
+        if trail.len() > MAX_TRAIL_STEPS * 6 || trail.split('.').count() > MAX_TRAIL_STEPS {
             return Err(SessionError::TrailTooLong);
         }
         for (position, token) in trail.split('.').enumerate() {

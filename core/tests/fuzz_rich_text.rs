@@ -142,12 +142,27 @@ fn inert(max: usize) -> impl Strategy<Value = String> {
 fn link_soup() -> impl Strategy<Value = Vec<(String, String, String)>> {
     let scheme = prop::sample::select(
         &[
-            "https://", "http://", "HtTpS://", "javascript:", " javascript:", "java\tscript:",
-            "data:", "https:", "https:/", "//", "/", "", "https://\u{202E}", "ftp://",
+            "https://",
+            "http://",
+            "HtTpS://",
+            "javascript:",
+            " javascript:",
+            "java\tscript:",
+            "data:",
+            "https:",
+            "https:/",
+            "//",
+            "/",
+            "",
+            "https://\u{202E}",
+            "ftp://",
         ][..],
     );
     let href = (scheme, inert(6)).prop_map(|(s, h)| format!("{s}{h}"));
-    let label = prop_oneof![Just("x".to_owned()), "[a-zA-Z0-9 ]{1,8}".prop_map(|l| format!("{l}x"))];
+    let label = prop_oneof![
+        Just("x".to_owned()),
+        "[a-zA-Z0-9 ]{1,8}".prop_map(|l| format!("{l}x"))
+    ];
     prop::collection::vec((label, href, inert(3)), 1..6)
 }
 
@@ -163,7 +178,12 @@ fn links_of_any_scheme_are_shown_or_reported() {
         let expected = links
             .iter()
             .filter(|(_, href, _)| {
-                !href.chars().filter(|c| !c.is_control()).collect::<String>().trim().is_empty()
+                !href
+                    .chars()
+                    .filter(|c| !c.is_control())
+                    .collect::<String>()
+                    .trim()
+                    .is_empty()
             })
             .count();
         let shown = inlines(&parse(&source))

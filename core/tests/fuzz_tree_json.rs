@@ -688,7 +688,13 @@ fn regression_lang_problem_points_at_the_right_entry() {
     assert!(check_refusal(json, &errors).is_ok(), "{errors}");
     assert!(
         errors.problems.iter().all(|p| p.path != "/langs/0"
-            || matches!(p.kind, ProblemKind::WrongType { found: "a list", .. })),
+            || matches!(
+                p.kind,
+                ProblemKind::WrongType {
+                    found: "a list",
+                    ..
+                }
+            )),
         "{errors}"
     );
 }

@@ -21,6 +21,7 @@ use axum::http::StatusCode;
 use axum::middleware;
 use axum::response::Response;
 use axum::routing::{any, get, post};
+use axum::serve::ListenerExt;
 use axum::Router;
 use tokio::net::TcpListener;
 use tokio::sync::Notify;
@@ -97,6 +98,17 @@ async fn faults_disabled() -> Response {
     )
 }
 
+/// Unsent bytes the kernel may queue per connection. Without a limit, a
+/// `__down` stream on a slow link runs hundreds of kilobytes ahead of what
+/// the client has read, all of which is wasted (and counted as data used)
+/// when the client stops the test.
+pub const NOTSENT_LOWAT_BYTES: u32 = 128 * 1024;
+
+fn limit_write_ahead(stream: &mut tokio::net::TcpStream) {
+    // Best effort: a kernel without the option still serves correctly.
+    let _ = socket2::SockRef::from(&*stream).set_tcp_notsent_lowat(NOTSENT_LOWAT_BYTES);
+}
+
 /// Serves `config` on `listener` until `shutdown` completes, then lets open
 /// responses finish for up to [`SHUTDOWN_GRACE`].
 pub async fn serve(
@@ -106,6 +118,7 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let signalled = Arc::new(Notify::new());
     let on_signal = signalled.clone();
+    let listener = listener.tap_io(limit_write_ahead);
     let serving = axum::serve(listener, router(config))
         .with_graceful_shutdown(async move {
             shutdown.await;
@@ -122,5 +135,25 @@ pub async fn serve(
         // Responses still open after the grace period are cut; that is the
         // point of the grace period, not an error.
         Err(_elapsed) => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn accepted_connections_queue_little_unsent_data() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let address = listener.local_addr().expect("address");
+        let _client = tokio::net::TcpStream::connect(address)
+            .await
+            .expect("connect");
+        let (mut accepted, _) = listener.accept().await.expect("accept");
+        limit_write_ahead(&mut accepted);
+        let lowat = socket2::SockRef::from(&accepted)
+            .tcp_notsent_lowat()
+            .expect("read option");
+        assert_eq!(lowat, NOTSENT_LOWAT_BYTES);
     }
 }

@@ -935,7 +935,7 @@ mod tests {
         // yet more than the follow-up lead.
         let mut t = 0.0;
         while t < 5_000.0 {
-            let rate = if (t / 250.0) as u64 % 2 == 0 {
+            let rate = if ((t / 250.0) as u64).is_multiple_of(2) {
                 400.0
             } else {
                 100.0

@@ -7,6 +7,8 @@
 //! survive; any other address (`javascript:`, `data:`, relative) becomes the
 //! label as plain text here and a validation error in [`bad_links`].
 
+use std::collections::HashMap;
+
 /// A parsed rich text: a sequence of blocks.
 pub type RichText = Vec<Block>;
 
@@ -87,16 +89,17 @@ pub fn bad_links(source: &str) -> Vec<String> {
     let mut bad = Vec::new();
     let clean = sanitize(source);
     for line in clean.lines() {
-        let mut rest = line;
-        while let Some(start) = rest.find('[') {
-            match link_at(&rest[start..]) {
-                Some((_, href, len)) => {
+        let scanner = LinkScanner::new(line);
+        let mut at = 0;
+        while let Some(start) = line[at..].find('[').map(|i| at + i) {
+            match scanner.link_at(start) {
+                Some((_, href, end)) => {
                     if !is_allowed_href(href) {
                         bad.push(href.to_owned());
                     }
-                    rest = &rest[start + len..];
+                    at = end;
                 }
-                None => rest = &rest[start + 1..],
+                None => at = start + 1,
             }
         }
     }
@@ -261,11 +264,12 @@ fn inline(source: &str) -> Vec<Inline> {
 
 /// Parses links in a run without bold, appending to `out`.
 fn links(source: &str, out: &mut Vec<Inline>) {
-    let mut rest = source;
-    while let Some(start) = rest.find('[') {
-        match link_at(&rest[start..]) {
-            Some((label, href, len)) => {
-                push_text(out, &rest[..start]);
+    let scanner = LinkScanner::new(source);
+    let mut at = 0;
+    while let Some(start) = source[at..].find('[').map(|i| at + i) {
+        match scanner.link_at(start) {
+            Some((label, href, end)) => {
+                push_text(out, &source[at..start]);
                 if is_allowed_href(href) {
                     out.push(Inline::Link {
                         label: label.to_owned(),
@@ -274,46 +278,70 @@ fn links(source: &str, out: &mut Vec<Inline>) {
                 } else {
                     push_text(out, label);
                 }
-                rest = &rest[start + len..];
+                at = end;
             }
             None => {
-                push_text(out, &rest[..start + 1]);
-                rest = &rest[start + 1..];
+                push_text(out, &source[at..=start]);
+                at = start + 1;
             }
         }
     }
-    push_text(out, rest);
+    push_text(out, &source[at..]);
 }
 
-/// Recognises `[label](href)` at the start of `s`: returns the label, the
-/// href and the length consumed.
-fn link_at(s: &str) -> Option<(&str, &str, usize)> {
-    let body = s.strip_prefix('[')?;
-    let close = body.find(']')?;
-    let label = &body[..close];
-    if label.trim().is_empty() || label.contains('[') {
-        return None;
-    }
-    let after = body[close + 1..].strip_prefix('(')?;
-    // Balanced parentheses stay in the address (Wikipedia-style URLs).
-    let mut depth = 0usize;
-    let end = after.char_indices().find_map(|(i, c)| match c {
-        '(' => {
-            depth += 1;
-            None
+/// Finds `[label](href)` links in one run of text in linear time.
+///
+/// Scanning from every `[` to its `]` and `)` anew would cost a scan of the
+/// rest of the text per bracket: a line of "[a](" repeated is quadratic,
+/// minutes for a megabyte. So the closing parenthesis of every `(` is found
+/// once up front, and a label's scan stops at the next `[`.
+struct LinkScanner<'a> {
+    source: &'a str,
+    /// Byte offset of each `(` that is closed, to that of its `)`.
+    closing: HashMap<usize, usize>,
+}
+
+impl<'a> LinkScanner<'a> {
+    fn new(source: &'a str) -> Self {
+        let mut closing = HashMap::new();
+        let mut open = Vec::new();
+        for (i, byte) in source.bytes().enumerate() {
+            match byte {
+                b'(' => open.push(i),
+                b')' => {
+                    if let Some(start) = open.pop() {
+                        closing.insert(start, i);
+                    }
+                }
+                _ => {}
+            }
         }
-        ')' if depth == 0 => Some(i),
-        ')' => {
-            depth -= 1;
-            None
-        }
-        _ => None,
-    })?;
-    let href = after[..end].trim();
-    if href.is_empty() {
-        return None;
+        LinkScanner { source, closing }
     }
-    Some((label, href, 1 + close + 1 + 1 + end + 1))
+
+    /// Recognises `[label](href)` at byte `start` (a `[`): returns the
+    /// label, the href and the offset just past the link. Balanced
+    /// parentheses stay in the address (Wikipedia-style URLs); a label
+    /// holds no `[`.
+    fn link_at(&self, start: usize) -> Option<(&'a str, &'a str, usize)> {
+        let source = self.source;
+        let body = &source[start + 1..];
+        let close = body.find(['[', ']'])?;
+        let label = &body[..close];
+        if body[close..].starts_with('[') || label.trim().is_empty() {
+            return None;
+        }
+        let paren = start + 1 + close + 1;
+        if !source[paren..].starts_with('(') {
+            return None;
+        }
+        let end = *self.closing.get(&paren)?;
+        let href = source[paren + 1..end].trim();
+        if href.is_empty() {
+            return None;
+        }
+        Some((label, href, end + 1))
+    }
 }
 
 fn push_text(out: &mut Vec<Inline>, text: &str) {
