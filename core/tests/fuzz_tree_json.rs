@@ -191,7 +191,11 @@ fn check_problems(
                 here.as_object().is_some_and(|o| !o.contains_key(*field))
             }
             ProblemKind::WrongType { found, .. } => type_name(here) == *found,
-            ProblemKind::BadValue { .. } => !here.is_array(),
+            // A string of the wrong value; the order of `langs`; or (serde's
+            // own words) a whole node.
+            ProblemKind::BadValue { .. } => {
+                here.is_string() || path == "/langs" || here.get("type").is_some()
+            }
             ProblemKind::DuplicateId { first } => {
                 here.is_string()
                     && doc.pointer(first).and_then(|n| n.get("id")) == Some(here)
@@ -207,7 +211,20 @@ fn check_problems(
             }
             ProblemKind::WarningWithoutConfirm => here.get("warning").is_some(),
             ProblemKind::ConfirmWithoutWarning => last_token(path) == "confirm",
-            ProblemKind::BadLink { href } => here.as_str().is_some_and(|s| s.contains(href.trim())),
+            ProblemKind::BadLink { href } => here.as_str().is_some_and(|s| {
+                // The href as parsed: control characters and direction
+                // overrides are dropped first, tabs become spaces.
+                let seen: String = s
+                    .chars()
+                    .filter(|&c| {
+                        c == '\t'
+                            || !(c.is_control()
+                                || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'))
+                    })
+                    .map(|c| if c == '\t' { ' ' } else { c })
+                    .collect();
+                seen.contains(href.as_str())
+            }),
             ProblemKind::MissingTranslation { .. } => here.is_object(),
             ProblemKind::MissingEnglish => here.is_object() || path == "/langs",
         };

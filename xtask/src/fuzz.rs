@@ -113,7 +113,11 @@ fn parse_args(args: &[&str]) -> TaskResult<u64> {
 fn parse_results(target: &str, output: &str) -> TargetResult {
     let mut properties: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
     for line in output.lines() {
-        let mut words = line.split_whitespace();
+        // With --nocapture a line may start with libtest's "test name ... ".
+        let Some(at) = line.find("fuzz-result ") else {
+            continue;
+        };
+        let mut words = line[at..].split_whitespace();
         if words.next() != Some("fuzz-result") || words.next() != Some(target) {
             continue;
         }
@@ -168,7 +172,7 @@ mod tests {
 running 3 tests
 fuzz-result fuzz_trail any_string cases=1200 failures=0
 fuzz-result fuzz_config any_pairs cases=99 failures=0
-fuzz-result fuzz_trail walk_round_trip cases=300 failures=1
+test any_string ... fuzz-result fuzz_trail walk_round_trip cases=300 failures=1
 test result: FAILED. 2 passed; 1 failed";
         let result = parse_results("fuzz_trail", output);
         assert_eq!(
