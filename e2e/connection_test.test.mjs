@@ -41,7 +41,7 @@ test("a result, figures and a backup estimate arrive, and Continue moves on", as
   assert.ok(["stable", "budget", "timeCap"].includes(detail.stopReason), detail.stopReason);
   assert.ok(detail.bytesUsed > 0);
   const download = await page.locator(".bd-download").innerText();
-  assert.match(download, /^\d+(\.\d)? Mbit\/s$/);
+  assert.match(download, /^[\d,]+(\.\d)? Mbit\/s$/);
   await page.locator("#bd-backup-size").fill("4.5");
   await page.locator("#bd-videos-size").fill("3");
   const estimate = await page.locator(".bd-estimate").innerText();

@@ -23,9 +23,10 @@ pub fn register_root(root: &web_sys::Element) {
     ROOTS.with(|r| r.borrow_mut().push(root.clone()));
 }
 
-/// Installs the hook once; later calls are harmless.
+/// Installs the hook; later calls are harmless. It goes through Yew, whose
+/// renderer would otherwise replace any hook with its own console logger.
 pub fn install_hook() {
-    std::panic::set_hook(Box::new(show_panel));
+    yew::set_custom_panic_hook(Box::new(show_panel));
 }
 
 fn show_panel(info: &PanicHookInfo<'_>) {
