@@ -34,34 +34,45 @@ pub fn run_all() -> TaskResult {
     }
 }
 
+/// The crates that build and test natively (the widget only targets wasm).
+const NATIVE_PACKAGES: [&str; 6] = [
+    "--package",
+    "backup-doctor-core",
+    "--package",
+    "backup-doctor-server",
+    "--package",
+    "xtask",
+];
+
+/// `cargo SUBCOMMAND <native packages> EXTRA...`.
+fn native_cargo(subcommand: &str, extra: &[&str]) -> Command {
+    let mut args = vec![subcommand];
+    args.extend(NATIVE_PACKAGES);
+    args.extend_from_slice(extra);
+    command("cargo", &args)
+}
+
 fn lint() -> TaskResult<LayerReport> {
-    let steps: [&[&str]; 3] = [
-        &["fmt", "--all", "--", "--check"],
-        &[
+    let steps = [
+        command("cargo", &["fmt", "--all", "--", "--check"]),
+        native_cargo(
             "clippy",
-            "--package",
-            "backup-doctor-core",
-            "--package",
-            "backup-doctor-server",
-            "--package",
-            "xtask",
-            "--all-targets",
-            "--all-features",
-            "--",
-            "-D",
-            "warnings",
-        ],
-        &[
-            "clippy",
-            "--package",
-            "backup-doctor",
-            "--target",
-            "wasm32-unknown-unknown",
-            "--all-targets",
-            "--",
-            "-D",
-            "warnings",
-        ],
+            &["--all-targets", "--all-features", "--", "-D", "warnings"],
+        ),
+        command(
+            "cargo",
+            &[
+                "clippy",
+                "--package",
+                "backup-doctor",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ],
+        ),
     ];
     let mut report = LayerReport {
         name: "lint (fmt, clippy)",
@@ -69,8 +80,8 @@ fn lint() -> TaskResult<LayerReport> {
         failed: 0,
         ok: true,
     };
-    for args in steps {
-        let (ok, _) = run_tee(&mut command("cargo", args))?;
+    for mut step in steps {
+        let (ok, _) = run_tee(&mut step)?;
         if ok {
             report.passed += 1;
         } else {
@@ -82,19 +93,7 @@ fn lint() -> TaskResult<LayerReport> {
 }
 
 fn native() -> TaskResult<LayerReport> {
-    let mut c = command(
-        "cargo",
-        &[
-            "test",
-            "--package",
-            "backup-doctor-core",
-            "--package",
-            "backup-doctor-server",
-            "--package",
-            "xtask",
-            "--all-features",
-        ],
-    );
+    let mut c = native_cargo("test", &["--all-features"]);
     cargo_test_layer("native (core, server, xtask)", &mut c)
 }
 
