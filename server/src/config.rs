@@ -34,7 +34,13 @@ pub struct Config {
     /// An upload body that sends nothing for this long is cut off, so a
     /// stalled client cannot hold a connection and its task forever.
     pub upload_idle_timeout: Duration,
+    /// A connection that has not sent a whole request head for this long
+    /// is closed, so idle or trickling clients cannot pile up.
+    pub header_read_timeout: Duration,
 }
+
+/// Default of [`Config::header_read_timeout`].
+pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Default of [`Config::upload_idle_timeout`]: longer than any pause of a
 /// live link, short enough that stalled uploads do not pile up.
@@ -50,6 +56,7 @@ impl Default for Config {
             stats: false,
             faults: false,
             upload_idle_timeout: DEFAULT_UPLOAD_IDLE_TIMEOUT,
+            header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
         }
     }
 }
@@ -98,6 +105,7 @@ impl Args {
             stats: self.stats,
             faults: self.faults,
             upload_idle_timeout: DEFAULT_UPLOAD_IDLE_TIMEOUT,
+            header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
         }
     }
 }
@@ -146,6 +154,7 @@ mod tests {
                 stats: true,
                 faults: true,
                 upload_idle_timeout: DEFAULT_UPLOAD_IDLE_TIMEOUT,
+                header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
             }
         );
     }

@@ -13,7 +13,7 @@ pub mod site;
 pub mod speedtest;
 pub mod stats;
 
-use std::future::{Future, IntoFuture};
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -21,14 +21,16 @@ use axum::http::StatusCode;
 use axum::middleware;
 use axum::response::Response;
 use axum::routing::{any, get, post};
-use axum::serve::ListenerExt;
 use axum::Router;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
-use tokio::sync::Notify;
 use tower_http::timeout::RequestBodyTimeoutLayer;
 
 pub use crate::config::{
-    Args, Config, DEFAULT_MAX_DOWN_BYTES, DEFAULT_MAX_UP_BYTES, DEFAULT_UPLOAD_IDLE_TIMEOUT,
+    Args, Config, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_MAX_DOWN_BYTES, DEFAULT_MAX_UP_BYTES,
+    DEFAULT_UPLOAD_IDLE_TIMEOUT,
 };
 pub use crate::speedtest::{parse_bytes, BytesParamError};
 pub use crate::stats::{Stats, StatsSnapshot};
@@ -101,41 +103,76 @@ async fn faults_disabled() -> Response {
 /// Unsent bytes the kernel may queue per connection. Without a limit, a
 /// `__down` stream on a slow link runs hundreds of kilobytes ahead of what
 /// the client has read, all of which is wasted (and counted as data used)
-/// when the client stops the test.
-pub const NOTSENT_LOWAT_BYTES: u32 = 128 * 1024;
+/// when the client stops the test. 64 KiB still refills in time at 1 Gbit/s
+/// (it lasts half a millisecond there).
+pub const NOTSENT_LOWAT_BYTES: u32 = 64 * 1024;
 
-fn limit_write_ahead(stream: &mut tokio::net::TcpStream) {
+/// What each connection buffers in user space before the kernel takes it
+/// (hyper's default is ~400 KB, the same waste as an unlimited socket
+/// buffer), and so also the longest request head accepted (431 beyond it).
+pub const CONNECTION_BUFFER_BYTES: usize = 32 * 1024;
+
+fn limit_write_ahead(stream: &tokio::net::TcpStream) {
     // Best effort: a kernel without the option still serves correctly.
-    let _ = socket2::SockRef::from(&*stream).set_tcp_notsent_lowat(NOTSENT_LOWAT_BYTES);
+    let _ = socket2::SockRef::from(stream).set_tcp_notsent_lowat(NOTSENT_LOWAT_BYTES);
 }
 
 /// Serves `config` on `listener` until `shutdown` completes, then lets open
 /// responses finish for up to [`SHUTDOWN_GRACE`].
+///
 pub async fn serve(
     listener: TcpListener,
     config: Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let signalled = Arc::new(Notify::new());
-    let on_signal = signalled.clone();
-    let listener = listener.tap_io(limit_write_ahead);
-    let serving = axum::serve(listener, router(config))
-        .with_graceful_shutdown(async move {
-            shutdown.await;
-            on_signal.notify_one();
-        })
-        .into_future();
-    tokio::pin!(serving);
-    tokio::select! {
-        finished = &mut serving => return finished,
-        () = signalled.notified() => {}
+    let header_read_timeout = config.header_read_timeout;
+    serve_router(listener, router(config), header_read_timeout, shutdown).await
+}
+
+/// Serves `app` (from [`router`] or [`router_with_stats`]) like [`serve`].
+///
+/// HTTP/1.1 through hyper directly rather than `axum::serve`, for the two
+/// knobs that one does not expose: the connection's write buffer
+/// ([`CONNECTION_BUFFER_BYTES`]) and the header read timeout.
+pub async fn serve_router(
+    listener: TcpListener,
+    app: Router,
+    header_read_timeout: Duration,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(header_read_timeout)
+        .max_buf_size(CONNECTION_BUFFER_BYTES);
+    let graceful = GracefulShutdown::new();
+    tokio::pin!(shutdown);
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _peer)) => stream,
+                Err(e) => {
+                    // Out of file descriptors or a connection reset before
+                    // it was accepted: wait a moment, keep serving.
+                    eprintln!("accept failed: {e}");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        limit_write_ahead(&stream);
+        let service = TowerToHyperService::new(app.clone());
+        let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+        tokio::spawn(async move {
+            // A client that goes away mid-response is routine, not an error.
+            let _ = connection.await;
+        });
     }
-    match tokio::time::timeout(SHUTDOWN_GRACE, serving).await {
-        Ok(finished) => finished,
-        // Responses still open after the grace period are cut; that is the
-        // point of the grace period, not an error.
-        Err(_elapsed) => Ok(()),
-    }
+    drop(listener);
+    // Responses still open after the grace period are cut; that is the
+    // point of the grace period, not an error.
+    let _ = tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown()).await;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -149,8 +186,8 @@ mod tests {
         let _client = tokio::net::TcpStream::connect(address)
             .await
             .expect("connect");
-        let (mut accepted, _) = listener.accept().await.expect("accept");
-        limit_write_ahead(&mut accepted);
+        let (accepted, _) = listener.accept().await.expect("accept");
+        limit_write_ahead(&accepted);
         let lowat = socket2::SockRef::from(&accepted)
             .tcp_notsent_lowat()
             .expect("read option");

@@ -21,7 +21,7 @@ use tokio::time::Sleep;
 use crate::stats::OpenDownStream;
 
 /// Size of each body chunk handed to the connection.
-pub const CHUNK_BYTES: usize = 64 * 1024;
+pub const CHUNK_BYTES: usize = 16 * 1024;
 
 /// xorshift64*: fast, and its output does not compress. Not for secrets.
 #[derive(Clone, Debug)]
@@ -225,7 +225,7 @@ mod tests {
     }
 
     #[test]
-    fn body_has_the_exact_length_in_chunks_of_64_kib() {
+    fn body_has_the_exact_length_in_fixed_size_chunks() {
         let body = RandomPayload::new(CHUNK_BYTES as u64 * 2 + 5);
         assert_eq!(body.size_hint().exact(), Some(CHUNK_BYTES as u64 * 2 + 5));
         let (bytes, error) = poll_all(body);

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use axum::body::Body;
 use axum::http::{Request, Response};
 use axum::Router;
-use backup_doctor_server::{router_with_stats, Config, Stats};
+use backup_doctor_server::{router_with_stats, serve_router, Config, Stats};
 use http_body_util::BodyExt;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -81,11 +81,13 @@ pub async fn body_json(response: Response<Body>) -> serde_json::Value {
 /// A real server on 127.0.0.1:0, with its counters.
 pub async fn spawn_server(config: Config) -> (SocketAddr, Arc<Stats>) {
     let stats = Arc::new(Stats::default());
+    let header_read_timeout = config.header_read_timeout;
     let app = router_with_stats(config, stats.clone());
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind port 0");
     let address = listener.local_addr().expect("local address");
     tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
+        let never = std::future::pending::<()>();
+        let _ = serve_router(listener, app, header_read_timeout, never).await;
     });
     (address, stats)
 }
