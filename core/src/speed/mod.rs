@@ -27,7 +27,8 @@ pub use backup_time::{
 };
 pub use estimator::{
     Decision, Estimate, EstimatorConfig, Sample, StopReason, StreamId, ThroughputEstimator,
-    MIN_REQUEST_BYTES, SATURATION_LATENCY_RISE_FRACTION, SATURATION_LATENCY_RISE_MS,
+    MIN_REQUEST_BYTES, PARALLEL_FROM_MBPS, SATURATION_LATENCY_RISE_FRACTION,
+    SATURATION_LATENCY_RISE_MS,
 };
 pub use latency::{loaded_latency_ms, median, LatencyStats};
 pub use result::{finite, SpeedResult, SpeedTestError, TestEnd};

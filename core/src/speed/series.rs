@@ -6,6 +6,13 @@
 //! chunk is spread evenly over that interval into fine time bins instead of
 //! being counted at one instant; a window then holds the bytes that really
 //! arrived in it, whatever the chunk sizes (1 KB or 64 KB) or read bursts.
+//!
+//! The figure is the link's rate between two *caught-up* moments (see
+//! [`peak_to_peak`]): on a link whose small queue overflows, delivery stalls
+//! behind each lost packet and catches up in a burst, so bytes over time
+//! between arbitrary moments is off by whatever was held back at either end,
+//! by 10-20 % for the first seconds of a shaped 2 or 5 Mbit/s link.
+//!
 //! Separate from `estimator` because this part is plain arithmetic over
 //! (time, bytes), while the estimator owns streams and decisions.
 
@@ -22,9 +29,34 @@ pub(crate) const MAX_WINDOW_MS: f64 = 250.0;
 /// enough windows to tell the ramp from the steady part.
 const WINDOWS_PER_SPAN: f64 = 8.0;
 
-/// Cumulative estimates at this many recent window ends must agree for the
-/// estimate to count as settled.
-const STABILITY_CHECKPOINTS: usize = 4;
+/// The figure counts as settled once it has not moved (beyond
+/// `stable_spread_pct`) over this long: past the stall and catch-up cycle
+/// of a loss, which takes a few round trips.
+const CONFIRM_MS: f64 = 1000.0;
+
+/// A peak-to-peak figure needs at least this long a steady part: shorter,
+/// a single late chunk moves it by percents.
+const MIN_PEAK_SPAN_MS: f64 = 600.0;
+
+/// Each end of the line is looked for in this share of the span at its
+/// side: wide enough to hold a crest of a link's wobble, narrow enough to
+/// keep the ends apart.
+const PEAK_SEARCH_SHARE: f64 = 0.4;
+
+/// Candidate moments looked at in each third of the span.
+const PEAK_CANDIDATES: f64 = 100.0;
+
+/// A moment between the two peaks this far ahead of their line (relative
+/// to the bytes between them) was a burst beyond the link's rate.
+const LEAD_TOLERANCE: f64 = 0.003;
+
+/// Refinements of the peak-to-peak line (it settles in two or three).
+const PEAK_REFINEMENTS: usize = 4;
+
+/// A stall and the burst that makes up for it span at most this many
+/// windows (a second at the longest windows; a retransmission takes a round
+/// trip or two, a timeout a few hundred ms).
+const MAX_CATCH_UP_WINDOWS: usize = 4;
 
 /// Bytes spread over fixed time bins, relative to the test's start.
 #[derive(Debug, Clone)]
@@ -149,7 +181,8 @@ pub(crate) struct SteadyWindow {
     pub end_ms: f64,
     /// Bytes that arrived in it.
     pub bytes: f64,
-    /// Bytes per millisecond over it.
+    /// Bytes per millisecond over it, between caught-up moments
+    /// ([`peak_to_peak`]).
     pub rate: f64,
     /// Relative spread of the recent cumulative estimates, in percent
     /// (100 while there are too few windows to say).
@@ -205,29 +238,20 @@ pub(crate) fn steady_window(
         })
         .collect();
 
-    let agrees = |rate: f64, level: f64| {
-        if level <= 0.0 {
-            rate <= 0.0
-        } else {
-            (rate - level).abs() <= tolerance * level
-        }
-    };
-    let mut taken = 1;
-    let mut sum = rates[0];
-    while taken < count {
-        let level = sum / taken as f64;
-        if agrees(rates[taken], level) {
-            sum += rates[taken];
-            taken += 1;
-        } else if taken + 2 < count
-            && agrees(rates[taken + 1], level)
-            && agrees(rates[taken + 2], level)
-        {
-            sum += rates[taken] + rates[taken + 1] + rates[taken + 2];
-            taken += 3;
-        } else {
-            break;
-        }
+    // First against the whole span's own figure, which a stall and its
+    // catch-up do not move; if the newest windows disagree with it (the
+    // speed changed, or the ramp is most of the span), against the level of
+    // the newest windows themselves.
+    let whole = peak_to_peak(cumulative, first_ms, end_ms).0;
+    let mut taken = steady_run(&rates, tolerance, |_, _| whole);
+    if taken < 3 {
+        taken = steady_run(&rates, tolerance, |sum, taken| {
+            if taken == 0 {
+                rates[0]
+            } else {
+                sum / taken as f64
+            }
+        });
     }
     if taken >= 3 {
         taken -= 1;
@@ -235,22 +259,213 @@ pub(crate) fn steady_window(
 
     let start_ms = end_ms - taken as f64 * window;
     let bytes = cumulative.between(start_ms, end_ms);
-    let duration = end_ms - start_ms;
-    let estimates: Vec<f64> = (0..STABILITY_CHECKPOINTS)
-        .map(|k| end_ms - k as f64 * window)
-        .filter(|checkpoint| checkpoint - start_ms >= 2.0 * window - 1e-9)
-        .map(|checkpoint| cumulative.between(start_ms, checkpoint) / (checkpoint - start_ms))
-        .collect();
-    let spread_pct = relative_spread_pct(&estimates);
+    let (rate, last_peak_ms) = peak_to_peak(cumulative, start_ms, end_ms);
+    // How far delivery now lags the line through the peaks: a stall in
+    // progress, or a drop in speed too recent to end the steady part.
+    let lag = rate * (end_ms - last_peak_ms) - cumulative.between(last_peak_ms, end_ms);
+    let lag_pct = (lag.max(0.0) / bytes.max(1.0) * 100.0).min(100.0);
+    // The same figure as it stood at earlier window ends, up to
+    // [`CONFIRM_MS`] back: how much it has moved since.
+    let mut figures = vec![rate];
+    let mut k = 1.0;
+    while k * window <= CONFIRM_MS + 1e-9 {
+        let earlier_end = end_ms - k * window;
+        if earlier_end - start_ms < MIN_PEAK_SPAN_MS {
+            break;
+        }
+        figures.push(peak_to_peak(cumulative, start_ms, earlier_end).0);
+        k += 1.0;
+    }
+    let spread_pct = if figures.len() >= 2 && end_ms - start_ms >= MIN_PEAK_SPAN_MS {
+        relative_spread_pct(&figures).max(lag_pct)
+    } else {
+        100.0
+    };
     Some(SteadyWindow {
         start_ms,
         end_ms,
         bytes,
-        rate: bytes / duration,
+        rate,
         spread_pct,
         windows: taken,
         window_ms: window,
     })
+}
+
+/// How many of the newest `rates` (newest first) run at one level, given
+/// by `level(sum of the rates taken so far, how many)`.
+///
+/// A window that disagrees ends the run unless it and up to
+/// [`MAX_CATCH_UP_WINDOWS`] - 1 older ones, beginning with a stall, together
+/// agree: a loss stalls delivery (the bytes wait behind the hole) and the
+/// retransmission releases them in a burst, so a stall and its catch-up
+/// together run at the level. A ramp or a change of speed never makes up
+/// for itself.
+fn steady_run(rates: &[f64], tolerance: f64, level: impl Fn(f64, usize) -> f64) -> usize {
+    let agrees = |rate: f64, level: f64| {
+        if level <= 0.0 {
+            rate <= 0.0
+        } else {
+            (rate - level).abs() <= tolerance * level
+        }
+    };
+    let mut taken = 0;
+    let mut sum = 0.0;
+    'walk: while taken < rates.len() {
+        let level = level(sum, taken);
+        for group in 1..=MAX_CATCH_UP_WINDOWS.min(rates.len() - taken) {
+            let windows = &rates[taken..taken + group];
+            // Only a stall can be made up for: a group longer than one window
+            // must begin (its oldest window) below the level. A burst ahead of
+            // the level (a shaper's token bucket) is never made up, it moves
+            // the whole line.
+            let oldest = windows[group - 1];
+            let stalled_first = group == 1 || oldest < level * (1.0 - tolerance);
+            if stalled_first && agrees(windows.iter().sum::<f64>() / group as f64, level) {
+                let group_sum = windows.iter().sum::<f64>();
+                sum += group_sum;
+                taken += group;
+                continue 'walk;
+            }
+        }
+        break;
+    }
+    taken.max(1)
+}
+
+/// The link's rate over `(start_ms, end_ms]`, in bytes per ms, measured
+/// between two moments when delivery had caught up with it.
+///
+/// Delivery can fall behind the link (bytes wait behind a lost packet until
+/// its retransmission releases them in a burst; a stream ramps up) but never
+/// get ahead of it, so the moments when everything sent has been delivered
+/// lie on one line whose slope is the link's rate, and every other moment
+/// lies below it. Bytes over time between two arbitrary moments is off by
+/// whatever was held back at either end; between two caught-up moments it
+/// is not. Each end is looked for near its side of the span, as the
+/// moment furthest ahead of the current estimate of the line, and the
+/// estimate is refined from the pair a few times.
+///
+/// Returns the rate and the later of the two moments.
+pub(crate) fn peak_to_peak(cumulative: &Cumulative, start_ms: f64, end_ms: f64) -> (f64, f64) {
+    let mut from = start_ms;
+    let mut found = peak_pair(cumulative, from, end_ms);
+    for _ in 0..PEAK_REFINEMENTS {
+        // Nothing between the two peaks may be ahead of their line: a moment
+        // that is was a burst beyond the link's rate (a shaper's token
+        // bucket, another stream's first round trips), which lifts
+        // everything after it. The line is then looked for after it.
+        match lead_between(cumulative, &found) {
+            Some(lead) if end_ms - lead >= MIN_PEAK_SPAN_MS => {
+                from = lead;
+                found = peak_pair(cumulative, from, end_ms);
+            }
+            _ => break,
+        }
+    }
+    (found.rate, found.last_ms)
+}
+
+/// Two caught-up moments and the rate between them.
+#[derive(Debug, Clone, Copy)]
+struct PeakPair {
+    rate: f64,
+    first_ms: f64,
+    last_ms: f64,
+    /// Time step the moments were looked for at.
+    step_ms: f64,
+}
+
+/// The moments furthest ahead of the line in the first and last
+/// [`PEAK_SEARCH_SHARE`] of `(start_ms, end_ms]`, at least a third of it
+/// apart, refined from the plain average a few times.
+fn peak_pair(cumulative: &Cumulative, start_ms: f64, end_ms: f64) -> PeakPair {
+    let span = end_ms - start_ms;
+    let mut pair = PeakPair {
+        rate: 0.0,
+        first_ms: start_ms,
+        last_ms: end_ms,
+        step_ms: cumulative.bin_ms,
+    };
+    if !(span > 0.0 && span.is_finite()) {
+        return pair;
+    }
+    let third = span / 3.0;
+    pair.step_ms = (third / PEAK_CANDIDATES).max(cumulative.bin_ms);
+    pair.rate = cumulative.between(start_ms, end_ms) / span;
+    for _ in 0..PEAK_REFINEMENTS {
+        let first = furthest_ahead(
+            cumulative,
+            start_ms,
+            start_ms + span * PEAK_SEARCH_SHARE,
+            pair.rate,
+            pair.step_ms,
+        );
+        let last = furthest_ahead(
+            cumulative,
+            end_ms - span * PEAK_SEARCH_SHARE,
+            end_ms,
+            pair.rate,
+            pair.step_ms,
+        );
+        if last - first < third {
+            break;
+        }
+        let refined = cumulative.between(first, last) / (last - first);
+        let settled = (refined - pair.rate).abs() <= pair.rate.abs() * 1e-6;
+        pair = PeakPair {
+            rate: refined,
+            first_ms: first,
+            last_ms: last,
+            ..pair
+        };
+        if settled {
+            break;
+        }
+    }
+    pair
+}
+
+/// The moment in `[from_ms, to_ms]` (every `step_ms`) furthest ahead of a
+/// line of slope `rate`.
+fn furthest_ahead(
+    cumulative: &Cumulative,
+    from_ms: f64,
+    to_ms: f64,
+    rate: f64,
+    step_ms: f64,
+) -> f64 {
+    let ahead = |t: f64| cumulative.at(t) - rate * t;
+    let mut best = (from_ms, ahead(from_ms));
+    let mut t = from_ms + step_ms;
+    while t <= to_ms + 1e-9 {
+        let a = ahead(t);
+        if a > best.1 {
+            best = (t, a);
+        }
+        t += step_ms;
+    }
+    best.0
+}
+
+/// The moment between the pair furthest ahead of their line, if it is
+/// ahead by more than [`LEAD_TOLERANCE`] of the bytes between them.
+fn lead_between(cumulative: &Cumulative, pair: &PeakPair) -> Option<f64> {
+    let span_bytes = pair.rate * (pair.last_ms - pair.first_ms);
+    if !(span_bytes.is_finite() && span_bytes > 0.0) {
+        return None;
+    }
+    let base = cumulative.at(pair.first_ms);
+    let mut lead = (pair.first_ms, 0.0);
+    let mut t = pair.first_ms + pair.step_ms;
+    while t < pair.last_ms {
+        let above = cumulative.at(t) - base - pair.rate * (t - pair.first_ms);
+        if above > lead.1 {
+            lead = (t, above);
+        }
+        t += pair.step_ms;
+    }
+    (lead.1 > LEAD_TOLERANCE * span_bytes).then_some(lead.0)
 }
 
 /// (max - min) / mean in percent; 100 when fewer than two values or no mean.
@@ -321,5 +536,79 @@ mod tests {
         let cumulative = ByteSeries::new(2.0, 100.0).cumulative();
         assert_eq!(steady_window(&cumulative, 5.0, 5.0, 0.15), None);
         assert_eq!(steady_window(&cumulative, 5.0, f64::NAN, 0.15), None);
+    }
+
+    /// 100 bytes/ms, but delivery stalls for `stall_ms` every `every_ms`
+    /// (bytes held behind a lost packet) and the held bytes come in one
+    /// burst when the stall ends.
+    fn stalling(rate: f64, until_ms: f64, every_ms: f64, stall_ms: f64) -> ByteSeries {
+        let mut series = ByteSeries::new(2.0, 20_000.0);
+        let mut t = 0.0;
+        let mut held = 0.0;
+        while t < until_ms {
+            let phase = t % every_ms;
+            if phase >= every_ms - stall_ms {
+                held += rate * 10.0;
+            } else {
+                series.add(t, t + 10.0, rate * 10.0 + held);
+                held = 0.0;
+            }
+            t += 10.0;
+        }
+        series
+    }
+
+    #[test]
+    fn stalls_that_catch_up_do_not_pull_the_figure_down() {
+        // 150 ms stalls every 500 ms: counted plainly, the figure is low
+        // whenever the end falls in a stall.
+        let cumulative = stalling(100.0, 3_000.0, 500.0, 150.0).cumulative();
+        for end in [1_400.0, 1_900.0, 2_400.0, 2_450.0, 2_950.0] {
+            let (rate, _) = peak_to_peak(&cumulative, 100.0, end);
+            assert!((rate - 100.0).abs() < 1.0, "at {end}: {rate}");
+        }
+        let plain = cumulative.between(100.0, 1_400.0) / 1_300.0;
+        assert!(plain < 97.0, "the plain figure was not low: {plain}");
+    }
+
+    #[test]
+    fn the_steady_part_spans_stalls_and_their_catch_ups() {
+        let cumulative = stalling(100.0, 3_000.0, 500.0, 150.0).cumulative();
+        let found = steady_window(&cumulative, 0.0, 2_900.0, 0.2).expect("window");
+        assert!(found.start_ms <= 600.0, "{found:?}");
+        assert!((found.rate - 100.0).abs() < 1.0, "{found:?}");
+    }
+
+    #[test]
+    fn a_stall_in_progress_keeps_the_figure_unsettled() {
+        // The end is 140 ms into a stall.
+        let cumulative = stalling(100.0, 3_000.0, 500.0, 150.0).cumulative();
+        let found = steady_window(&cumulative, 0.0, 2_490.0, 0.2).expect("window");
+        assert!(found.spread_pct > 2.0, "{found:?}");
+        let settled = steady_window(&cumulative, 0.0, 2_340.0, 0.2).expect("window");
+        assert!(settled.spread_pct < 1.0, "{settled:?}");
+    }
+
+    #[test]
+    fn a_burst_ahead_of_the_link_is_not_taken_for_its_rate() {
+        // A token bucket's 30 kB pass at once at 1.5 s, then 100 bytes/ms.
+        let mut series = steady(100.0, 3_000.0);
+        series.add(1_500.0, 1_510.0, 30_000.0);
+        let cumulative = series.cumulative();
+        let (rate, _) = peak_to_peak(&cumulative, 0.0, 3_000.0);
+        assert!((rate - 100.0).abs() < 1.0, "{rate}");
+    }
+
+    #[test]
+    fn a_ramp_or_a_change_of_speed_is_not_made_up_for() {
+        // Newest first: the level, then a ramp (slower and slower).
+        let ramp = [100.0, 101.0, 99.0, 100.0, 60.0, 40.0, 20.0];
+        assert_eq!(steady_run(&ramp, 0.2, |_, _| 100.0), 4);
+        // A stall (older) and its catch-up (newer) are.
+        let stall = [100.0, 99.0, 170.0, 30.0, 101.0, 100.0];
+        assert_eq!(steady_run(&stall, 0.2, |_, _| 100.0), 6);
+        // A burst with no stall before it is not.
+        let burst = [100.0, 99.0, 170.0, 100.0, 101.0, 100.0];
+        assert_eq!(steady_run(&burst, 0.2, |_, _| 100.0), 2);
     }
 }

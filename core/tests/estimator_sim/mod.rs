@@ -5,6 +5,8 @@
 //! every run is the same and no test depends on the machine's speed.
 #![allow(dead_code)]
 
+pub mod trace;
+
 use backup_doctor_core::speed::{
     Decision, Estimate, EstimatorConfig, Sample, StopReason, StreamId, ThroughputEstimator,
 };
@@ -112,6 +114,9 @@ pub struct Link {
     /// How far the server writes ahead of what has arrived (its socket
     /// buffers): all of it counts as sent when a stream is aborted.
     pub write_ahead_bytes: f64,
+    /// The largest `__down` request the server grants (another server than
+    /// ours may cap it); the estimator's requests are cut to it.
+    pub max_request_bytes: Option<f64>,
     pub reader: Reader,
     pub seed: u64,
 }
@@ -130,7 +135,10 @@ impl Link {
             change: None,
             wobble: None,
             latency: None,
-            write_ahead_bytes: 800_000.0,
+            // Our server: a 32 KiB connection buffer, 64 KiB unsent in the
+            // socket, and what is in flight on a shaped link.
+            write_ahead_bytes: 250_000.0,
+            max_request_bytes: None,
             reader: Reader::browser(),
             seed: 7,
         }
@@ -267,7 +275,8 @@ pub fn run(link: &Link, config: EstimatorConfig) -> Run {
                     Decision::OpenStream => {
                         streams_asked += 1;
                         asked_at.push(t);
-                        let requested = estimator.suggested_request_bytes() as f64;
+                        let requested = (estimator.suggested_request_bytes() as f64)
+                            .min(link.max_request_bytes.unwrap_or(f64::INFINITY));
                         let id = estimator.open_request(t, requested as u64);
                         streams.push(SimStream {
                             id,
