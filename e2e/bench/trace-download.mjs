@@ -12,13 +12,19 @@ const arg = (name, fallback) => {
 };
 const bytes = arg("--bytes", 1_600_000);
 const ms = arg("--ms", 6000);
+// Latency probes (`bytes=0`) every this many ms during the download, as the
+// widget sends them (0: none).
+const probeEvery = arg("--probe-every", 0);
 const { browser, page } = await openShapedPage(rtt);
 try {
   await page.goto(new URL("favicon.svg", base).href);
   await resetStats(base);
   const trace = await page.evaluate(
-    async ({ bytes, ms }) => {
+    async ({ bytes, ms, probeEvery }) => {
       const controller = new AbortController();
+      const probes = probeEvery > 0
+        ? setInterval(() => fetch(`/__down?bytes=0&probe=1&t=${Date.now()}`, { cache: "no-store" }).catch(() => {}), probeEvery)
+        : null;
       const t0 = performance.now();
       const chunks = [];
       let received = 0;
@@ -38,9 +44,10 @@ try {
         return { chunks, received, ended: String(e) };
       } finally {
         clearTimeout(timer);
+        clearInterval(probes);
       }
     },
-    { bytes, ms },
+    { bytes, ms, probeEvery },
   );
   const stats = await settledStats(base);
   report({ ok: true, ...trace, downBytes: stats.downBytes });
