@@ -358,7 +358,11 @@ struct WidgetRun {
     time_s: Option<f64>,
     /// The widget's own `downloadMs`, when it reports it, s.
     download_s: Option<f64>,
+    /// Everything the server sent and received for the run, MB.
     megabytes: f64,
+    /// What the server sent for the download alone (`@cloudflare/speedtest`
+    /// runs its download plan only), MB.
+    download_megabytes: f64,
     stop_reason: String,
 }
 
@@ -509,6 +513,7 @@ fn widget_run(v: &Value) -> TaskResult<WidgetRun> {
         time_s: v["timeToResultMs"].as_f64().map(|ms| ms / 1000.0),
         download_s: detail["downloadMs"].as_f64().map(|ms| ms / 1000.0),
         megabytes: megabytes_used(v),
+        download_megabytes: v["downBytes"].as_f64().unwrap_or(0.0) / 1e6,
         stop_reason,
     })
 }
@@ -571,7 +576,7 @@ fn trim_number(v: f64) -> String {
     text.strip_suffix(".0").unwrap_or(&text).to_owned()
 }
 
-const HEADER: [&str; 14] = [
+const HEADER: [&str; 17] = [
     "rate Mbit/s",
     "RTT ms",
     "curl Mbit/s",
@@ -579,9 +584,12 @@ const HEADER: [&str; 14] = [
     "bd Mbit/s",
     "bd err %",
     "bd worst %",
-    "bd time s",
     "bd dl s",
+    "bd dl s max",
+    "bd time s",
     "bd MB",
+    "bd MB max",
+    "bd down MB",
     "cf Mbit/s",
     "cf err %",
     "cf time s",
@@ -593,6 +601,10 @@ fn table_row(report: &LinkReport) -> Vec<String> {
     let runs: Vec<WidgetRun> = report.widget.iter().flatten().cloned().collect();
     let widget = median_and_worst(&runs, truth);
     let median_run = widget.map(|(r, _)| r);
+    let of_runs = |value: fn(&WidgetRun) -> Option<f64>| -> Vec<f64> {
+        runs.iter().filter_map(value).collect()
+    };
+    let largest = |values: Vec<f64>| values.into_iter().reduce(f64::max);
     let anchor = report.anchor.as_ref().and_then(|a| a.as_ref().ok());
     vec![
         trim_number(report.link.rate_mbit),
@@ -602,9 +614,12 @@ fn table_row(report: &LinkReport) -> Vec<String> {
         fixed(median_run.and_then(|r| r.download_mbps), 3),
         signed(median_run.and_then(|r| Some(error_percent(r.download_mbps?, truth)))),
         signed(widget.map(|(_, worst)| worst)),
-        fixed(median_run.and_then(|r| r.time_s), 1),
-        fixed(median_run.and_then(|r| r.download_s), 1),
-        fixed(median_run.map(|r| r.megabytes), 1),
+        fixed(median(&mut of_runs(|r| r.download_s)), 1),
+        fixed(largest(of_runs(|r| r.download_s)), 1),
+        fixed(median(&mut of_runs(|r| r.time_s)), 1),
+        fixed(median(&mut of_runs(|r| Some(r.megabytes))), 1),
+        fixed(largest(of_runs(|r| Some(r.megabytes))), 1),
+        fixed(median(&mut of_runs(|r| Some(r.download_megabytes))), 1),
         fixed(anchor.and_then(|a| a.download_mbps), 3),
         signed(anchor.and_then(|a| Some(error_percent(a.download_mbps?, truth)))),
         fixed(anchor.map(|a| a.time_s), 1),
@@ -725,9 +740,11 @@ fn render_report(reports: &[LinkReport], markdown: bool) -> String {
         "Links: tc tbf on both veth ends (burst = max(rate/250, 16 KiB), latency 200ms); \
          RTT added by DevTools latency emulation. curl: {GROUND_TRUTH_SECONDS:.0} s download \
          (ground truth for err %); expected = rate x 1448/1514. bd = backup-doctor (median run \
-         of the link; worst = largest error of its runs; time = click to result event; dl = \
-         its downloadMs). cf = @cloudflare/speedtest 1.14.1, latency+download plan, one run. \
-         MB = /__stats downBytes + upBytes. Budgets (DESIGN.md): median |error| <= 3 %, \
+         of the link by error; worst = largest error of its runs; dl = its downloadMs, click to \
+         download result, median and largest of the runs; time = click to the result event, \
+         upload included, median; MB = /__stats downBytes + upBytes, median and largest; down \
+         MB = downBytes alone, median). cf = @cloudflare/speedtest 1.14.1, latency+download \
+         plan, one run; MB = /__stats downBytes + upBytes. Budgets (DESIGN.md): median |error| <= 3 %, \
          worst <= 6 %; result <= 4 s at >= 10 Mbit/s, <= 6 s at 2 Mbit/s."
     ));
     out.join("\n")
@@ -743,6 +760,7 @@ mod tests {
             time_s: Some(4.0),
             download_s: None,
             megabytes: 2.0,
+            download_megabytes: 1.5,
             stop_reason: "stable".to_owned(),
         }
     }
@@ -805,6 +823,7 @@ mod tests {
         assert_eq!(run.time_s, Some(4.2));
         assert_eq!(run.download_s, Some(3.1));
         assert_eq!(run.megabytes, 2.0);
+        assert_eq!(run.download_megabytes, 1.5);
         assert_eq!(run.stop_reason, "stable");
     }
 
