@@ -1,5 +1,5 @@
 //! The bytes `/__down` sends: a streamed, incompressible, pseudo-random body
-//! of an exact length, generated 64 KiB at a time so a 1 GiB download never
+//! of an exact length, generated 16 KiB at a time so a 1 GiB download never
 //! sits in memory.
 //!
 //! Incompressible matters: a proxy or browser that gzips or dedupes a
@@ -20,7 +20,9 @@ use tokio::time::Sleep;
 
 use crate::stats::OpenDownStream;
 
-/// Size of each body chunk handed to the connection.
+/// Size of each body chunk handed to the connection: small, so that what
+/// the connection holds beyond its buffer ([`crate::CONNECTION_BUFFER_BYTES`])
+/// before the client reads it stays small too.
 pub const CHUNK_BYTES: usize = 16 * 1024;
 
 /// xorshift64*: fast, and its output does not compress. Not for secrets.

@@ -2,7 +2,7 @@
 //! ("how much data did a measurement cost?") and tests ("did an aborted
 //! download stop the server sending?").
 //!
-//! Counting is always on (a few relaxed atomic adds per 64 KiB chunk); only
+//! Counting is always on (a few relaxed atomic adds per 16 KiB chunk); only
 //! the `/__stats` endpoints that read and reset the counters hide behind the
 //! `--stats` flag.
 
