@@ -34,6 +34,10 @@ const WINDOWS_PER_SPAN: f64 = 8.0;
 /// of a loss, which takes a few round trips.
 const CONFIRM_MS: f64 = 1000.0;
 
+/// Delivery lagging the peak-to-peak line by more than this share of the
+/// bytes, with a steady pace since the later peak, means the line is wrong.
+const REANCHOR_LAG: f64 = 0.005;
+
 /// A peak-to-peak figure needs at least this long a steady part: shorter,
 /// a single late chunk moves it by percents.
 const MIN_PEAK_SPAN_MS: f64 = 600.0;
@@ -363,7 +367,28 @@ pub(crate) fn peak_to_peak(cumulative: &Cumulative, start_ms: f64, end_ms: f64) 
             _ => break,
         }
     }
+    // Delivery since the later peak may fall behind the line and keep a
+    // steady pace of its own: the first peak was not caught up after all (a
+    // stall before it was made up only later, so the line is too steep), or
+    // the speed dropped. Then the line is the one since the later peak, if
+    // delivery has kept up with it since (a stall in progress has not).
+    let since_ms = found.last_ms;
+    if end_ms - since_ms >= MIN_PEAK_SPAN_MS
+        && lag_share(cumulative, &found, from, end_ms) > REANCHOR_LAG
+    {
+        let since = peak_pair(cumulative, since_ms, end_ms);
+        if lag_share(cumulative, &since, since_ms, end_ms) <= REANCHOR_LAG {
+            found = since;
+        }
+    }
     (found.rate, found.last_ms)
+}
+
+/// How far delivery at `end_ms` lags the pair's line, as a share of the
+/// bytes since `from_ms`.
+fn lag_share(cumulative: &Cumulative, pair: &PeakPair, from_ms: f64, end_ms: f64) -> f64 {
+    let lag = pair.rate * (end_ms - pair.last_ms) - cumulative.between(pair.last_ms, end_ms);
+    lag / cumulative.between(from_ms, end_ms).max(1.0)
 }
 
 /// Two caught-up moments and the rate between them.
@@ -610,5 +635,38 @@ mod tests {
         // A burst with no stall before it is not.
         let burst = [100.0, 99.0, 170.0, 100.0, 101.0, 100.0];
         assert_eq!(steady_run(&burst, 0.2, |_, _| 100.0), 2);
+    }
+
+    #[test]
+    fn a_stall_made_up_only_after_the_first_peak_does_not_steepen_the_line() {
+        // 100 bytes/ms, nothing from 300 to 500 ms, and the 20 kB held back
+        // come only at 2.8 s: every moment from 0.5 to 2.8 s lags the link.
+        let mut series = ByteSeries::new(2.0, 20_000.0);
+        let mut t = 0.0;
+        while t < 4_000.0 {
+            if !(300.0..500.0).contains(&t) {
+                series.add(t, t + 10.0, 1_000.0);
+            }
+            if (t - 2_800.0).abs() < 1e-9 {
+                series.add(t, t + 10.0, 20_000.0);
+            }
+            t += 10.0;
+        }
+        let cumulative = series.cumulative();
+        let (rate, _) = peak_to_peak(&cumulative, 550.0, 3_600.0);
+        assert!((rate - 100.0).abs() < 1.0, "{rate}");
+    }
+
+    #[test]
+    fn after_a_drop_in_speed_the_line_follows_the_new_speed() {
+        let mut series = ByteSeries::new(2.0, 20_000.0);
+        let mut t = 0.0;
+        while t < 3_000.0 {
+            let rate = if t < 2_000.0 { 100.0 } else { 60.0 };
+            series.add(t, t + 10.0, rate * 10.0);
+            t += 10.0;
+        }
+        let (rate, _) = peak_to_peak(&series.cumulative(), 0.0, 3_000.0);
+        assert!((rate - 60.0).abs() < 1.0, "{rate}");
     }
 }
