@@ -246,7 +246,7 @@ pub(crate) fn steady_window(
     // catch-up do not move; if the newest windows disagree with it (the
     // speed changed, or the ramp is most of the span), against the level of
     // the newest windows themselves.
-    let whole = peak_to_peak(cumulative, first_ms, end_ms).0;
+    let whole = peak_to_peak(cumulative, first_ms, end_ms).rate;
     let mut taken = steady_run(&rates, tolerance, |_, _| whole);
     if taken < 3 {
         taken = steady_run(&rates, tolerance, |sum, taken| {
@@ -263,11 +263,11 @@ pub(crate) fn steady_window(
 
     let start_ms = end_ms - taken as f64 * window;
     let bytes = cumulative.between(start_ms, end_ms);
-    let (rate, last_peak_ms) = peak_to_peak(cumulative, start_ms, end_ms);
+    let line = peak_to_peak(cumulative, start_ms, end_ms);
+    let rate = line.rate;
     // How far delivery now lags the line through the peaks: a stall in
     // progress, or a drop in speed too recent to end the steady part.
-    let lag = rate * (end_ms - last_peak_ms) - cumulative.between(last_peak_ms, end_ms);
-    let lag_pct = (lag.max(0.0) / bytes.max(1.0) * 100.0).min(100.0);
+    let lag_pct = (line.lag_share(cumulative, start_ms, end_ms).max(0.0) * 100.0).min(100.0);
     // The same figure as it stood at earlier window ends, up to
     // [`CONFIRM_MS`] back: how much it has moved since.
     let mut figures = vec![rate];
@@ -277,7 +277,7 @@ pub(crate) fn steady_window(
         if earlier_end - start_ms < MIN_PEAK_SPAN_MS {
             break;
         }
-        figures.push(peak_to_peak(cumulative, start_ms, earlier_end).0);
+        figures.push(peak_to_peak(cumulative, start_ms, earlier_end).rate);
         k += 1.0;
     }
     let spread_pct = if figures.len() >= 2 && end_ms - start_ms >= MIN_PEAK_SPAN_MS {
@@ -337,8 +337,8 @@ fn steady_run(rates: &[f64], tolerance: f64, level: impl Fn(f64, usize) -> f64) 
     taken.max(1)
 }
 
-/// The link's rate over `(start_ms, end_ms]`, in bytes per ms, measured
-/// between two moments when delivery had caught up with it.
+/// The line of the link's rate over `(start_ms, end_ms]` (bytes per ms),
+/// through two moments when delivery had caught up with it.
 ///
 /// Delivery can fall behind the link (bytes wait behind a lost packet until
 /// its retransmission releases them in a burst; a stream ramps up) but never
@@ -349,9 +349,7 @@ fn steady_run(rates: &[f64], tolerance: f64, level: impl Fn(f64, usize) -> f64) 
 /// is not. Each end is looked for near its side of the span, as the
 /// moment furthest ahead of the current estimate of the line, and the
 /// estimate is refined from the pair a few times.
-///
-/// Returns the rate and the later of the two moments.
-pub(crate) fn peak_to_peak(cumulative: &Cumulative, start_ms: f64, end_ms: f64) -> (f64, f64) {
+pub(crate) fn peak_to_peak(cumulative: &Cumulative, start_ms: f64, end_ms: f64) -> PeakPair {
     let mut from = start_ms;
     let mut found = peak_pair(cumulative, from, end_ms);
     for _ in 0..PEAK_REFINEMENTS {
@@ -374,31 +372,34 @@ pub(crate) fn peak_to_peak(cumulative: &Cumulative, start_ms: f64, end_ms: f64) 
     // delivery has kept up with it since (a stall in progress has not).
     let since_ms = found.last_ms;
     if end_ms - since_ms >= MIN_PEAK_SPAN_MS
-        && lag_share(cumulative, &found, from, end_ms) > REANCHOR_LAG
+        && found.lag_share(cumulative, from, end_ms) > REANCHOR_LAG
     {
         let since = peak_pair(cumulative, since_ms, end_ms);
-        if lag_share(cumulative, &since, since_ms, end_ms) <= REANCHOR_LAG {
+        if since.lag_share(cumulative, since_ms, end_ms) <= REANCHOR_LAG {
             found = since;
         }
     }
-    (found.rate, found.last_ms)
+    found
 }
 
-/// How far delivery at `end_ms` lags the pair's line, as a share of the
-/// bytes since `from_ms`.
-fn lag_share(cumulative: &Cumulative, pair: &PeakPair, from_ms: f64, end_ms: f64) -> f64 {
-    let lag = pair.rate * (end_ms - pair.last_ms) - cumulative.between(pair.last_ms, end_ms);
-    lag / cumulative.between(from_ms, end_ms).max(1.0)
-}
-
-/// Two caught-up moments and the rate between them.
+/// Two caught-up moments and the rate between them: a line of delivery.
 #[derive(Debug, Clone, Copy)]
-struct PeakPair {
-    rate: f64,
+pub(crate) struct PeakPair {
+    /// Bytes per ms.
+    pub rate: f64,
     first_ms: f64,
     last_ms: f64,
     /// Time step the moments were looked for at.
     step_ms: f64,
+}
+
+impl PeakPair {
+    /// How far delivery at `end_ms` lags the line, as a share of the bytes
+    /// since `from_ms` (negative when it is ahead).
+    fn lag_share(&self, cumulative: &Cumulative, from_ms: f64, end_ms: f64) -> f64 {
+        let lag = self.rate * (end_ms - self.last_ms) - cumulative.between(self.last_ms, end_ms);
+        lag / cumulative.between(from_ms, end_ms).max(1.0)
+    }
 }
 
 /// The moments furthest ahead of the line in the first and last
@@ -589,7 +590,7 @@ mod tests {
         // whenever the end falls in a stall.
         let cumulative = stalling(100.0, 3_000.0, 500.0, 150.0).cumulative();
         for end in [1_400.0, 1_900.0, 2_400.0, 2_450.0, 2_950.0] {
-            let (rate, _) = peak_to_peak(&cumulative, 100.0, end);
+            let rate = peak_to_peak(&cumulative, 100.0, end).rate;
             assert!((rate - 100.0).abs() < 1.0, "at {end}: {rate}");
         }
         let plain = cumulative.between(100.0, 1_400.0) / 1_300.0;
@@ -620,7 +621,7 @@ mod tests {
         let mut series = steady(100.0, 3_000.0);
         series.add(1_500.0, 1_510.0, 30_000.0);
         let cumulative = series.cumulative();
-        let (rate, _) = peak_to_peak(&cumulative, 0.0, 3_000.0);
+        let rate = peak_to_peak(&cumulative, 0.0, 3_000.0).rate;
         assert!((rate - 100.0).abs() < 1.0, "{rate}");
     }
 
@@ -653,7 +654,7 @@ mod tests {
             t += 10.0;
         }
         let cumulative = series.cumulative();
-        let (rate, _) = peak_to_peak(&cumulative, 550.0, 3_600.0);
+        let rate = peak_to_peak(&cumulative, 550.0, 3_600.0).rate;
         assert!((rate - 100.0).abs() < 1.0, "{rate}");
     }
 
@@ -666,7 +667,7 @@ mod tests {
             series.add(t, t + 10.0, rate * 10.0);
             t += 10.0;
         }
-        let (rate, _) = peak_to_peak(&series.cumulative(), 0.0, 3_000.0);
+        let rate = peak_to_peak(&series.cumulative(), 0.0, 3_000.0).rate;
         assert!((rate - 60.0).abs() < 1.0, "{rate}");
     }
 }
