@@ -5,13 +5,20 @@
 // Prints {ok, detail, timeToResultMs, downBytes, upBytes}: detail is the
 // event's detail as the widget sent it; timeToResultMs runs from the click
 // to the event, both timed in the page (performance.now()).
+//
+// With --trace (diagnosis, see core/tests/fixtures/traces/README.md) it also
+// records what the page saw: `fetches` ([ms, url] per fetch), `chunks`
+// ([ms, bytes, body number] per body chunk read) and `clickAt`, all on the
+// page's performance.now() clock.
 import { options, openShapedPage, resetStats, settledStats, report, within } from "./lib.mjs";
 
 const STEP = "?lang=en#step=0.0.n.n.n";
 
 const { base, rtt } = options();
+const tracing = process.argv.includes("--trace");
 const { browser, page } = await openShapedPage(rtt);
 try {
+  if (tracing) await page.addInitScript(recordFetchesAndChunks);
   await page.goto(new URL(STEP, base).href);
   const start = page.locator(".bd-speed-start");
   try {
@@ -50,6 +57,7 @@ try {
       return { detail, at, clickAt: window.__bench.clickAt };
     }),
   );
+  const trace = tracing ? await page.evaluate(() => ({ ...window.__trace, clickAt: window.__bench.clickAt })) : {};
   const stats = await settledStats(base);
   report({
     ok: true,
@@ -57,10 +65,35 @@ try {
     timeToResultMs: clickAt === undefined ? null : at - clickAt,
     downBytes: stats.downBytes,
     upBytes: stats.upBytes,
+    ...trace,
   });
 } catch (e) {
   report({ ok: false, error: String(e?.message ?? e) });
   process.exitCode = 1;
 } finally {
   await browser.close();
+}
+
+/** Runs in the page before its scripts: logs every fetch and body chunk. */
+function recordFetchesAndChunks() {
+  const log = (window.__trace = { fetches: [], chunks: [] });
+  const fetch = window.fetch;
+  window.fetch = function (input, init) {
+    log.fetches.push([+performance.now().toFixed(2), typeof input === "string" ? input : input.url]);
+    return fetch.call(this, input, init);
+  };
+  let bodies = 0;
+  const getReader = ReadableStream.prototype.getReader;
+  ReadableStream.prototype.getReader = function (...args) {
+    const reader = getReader.apply(this, args);
+    const body = bodies++;
+    const read = reader.read;
+    reader.read = function () {
+      return read.call(this).then((r) => {
+        if (!r.done) log.chunks.push([+performance.now().toFixed(2), r.value.length, body]);
+        return r;
+      });
+    };
+    return reader;
+  };
 }
