@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use thiserror::Error;
 
+use crate::known::Known;
 use crate::tree::{Node, NodeId, Outcome, ValidTree};
 
 /// How long a saved walk stays useful: 30 days, in milliseconds.
@@ -33,6 +34,9 @@ pub const SAVED_STATE_VERSION: u32 = 1;
 pub enum Choice {
     /// Picked the answer with this index (question).
     Answer(usize),
+    /// The answer with this index, given by what the widget knew (a
+    /// question's `known`); it routes and counts exactly like [`Choice::Answer`].
+    Known(usize),
     /// "Yes, it's fixed" (fix).
     Fixed,
     /// "No, still stuck" (fix).
@@ -50,11 +54,22 @@ impl fmt::Display for Choice {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Choice::Answer(i) => write!(f, "answer {}", i + 1),
+            Choice::Known(i) => write!(f, "answer {} (known)", i + 1),
             Choice::Fixed => f.write_str("fixed"),
             Choice::NotFixed => f.write_str("not fixed"),
             Choice::Skipped => f.write_str("skipped"),
             Choice::Measured { route: Some(r) } => write!(f, "measured (route {})", r + 1),
             Choice::Measured { route: None } => f.write_str("measured"),
+        }
+    }
+}
+
+impl Choice {
+    /// The answer's index, for an answer given or known.
+    pub fn answer(self) -> Option<usize> {
+        match self {
+            Choice::Answer(i) | Choice::Known(i) => Some(i),
+            _ => None,
         }
     }
 }
@@ -355,7 +370,7 @@ impl Session {
         let id = node.id().clone();
         let next = match (node, choice) {
             (Node::Outcome(_), _) => return Err(SessionError::Finished { node: id }),
-            (Node::Question(q), Choice::Answer(index)) => {
+            (Node::Question(q), Choice::Answer(index) | Choice::Known(index)) => {
                 let answer = q.answers.get(index).ok_or(SessionError::NoSuchAnswer {
                     node: id.clone(),
                     index,
@@ -393,6 +408,28 @@ impl Session {
             fact,
         });
         Ok(())
+    }
+
+    /// Answers the current question, and each one after it, by what is
+    /// `known` (the question's `known` entries), so nobody is asked what
+    /// the browser already said. Returns how many were answered. Called by
+    /// the widget after a choice, never when replaying a trail (the trail
+    /// records these answers as `k` tokens).
+    pub fn answer_known(&mut self, tree: &ValidTree, known: &Known<'_>) -> usize {
+        let mut answered = 0;
+        while answered < MAX_TRAIL_STEPS {
+            let Some(Node::Question(question)) = tree.node(&self.current) else {
+                break;
+            };
+            let Some(answer) = question.known_answer(known) else {
+                break;
+            };
+            if self.choose(tree, Choice::Known(answer)).is_err() {
+                break;
+            }
+            answered += 1;
+        }
+        answered
     }
 
     /// Every choice that fits the current node, in display order: a
@@ -473,7 +510,7 @@ impl Session {
     pub fn facts(&self) -> BTreeMap<String, FactAnswer> {
         let mut facts = BTreeMap::new();
         for step in &self.steps {
-            if let (Some(name), Choice::Answer(answer)) = (&step.fact, step.choice) {
+            if let (Some(name), Some(answer)) = (&step.fact, step.choice.answer()) {
                 facts.insert(
                     name.clone(),
                     FactAnswer {
@@ -535,7 +572,8 @@ impl Session {
     }
 
     /// The walk as a compact trail for the URL fragment: one token per step,
-    /// joined by dots. An answer is its index ("0"), a fix `y` (fixed), `n`
+    /// joined by dots. An answer is its index ("0"), or `k0` when it was
+    /// known without asking; a fix `y` (fixed), `n`
     /// (not fixed) or `s` (skipped), a speed test `m` (measured, `next`),
     /// `m0`, `m1`... (route taken) or `s`. The empty walk is "".
     pub fn encode_trail(&self) -> String {
@@ -544,6 +582,7 @@ impl Session {
             .iter()
             .map(|step| match step.choice {
                 Choice::Answer(i) => i.to_string(),
+                Choice::Known(i) => format!("k{i}"),
                 Choice::Fixed => "y".to_owned(),
                 Choice::NotFixed => "n".to_owned(),
                 Choice::Skipped => "s".to_owned(),
@@ -642,7 +681,7 @@ impl Session {
         };
         let mut answered: Vec<(&NodeId, usize)> = Vec::new();
         for step in &self.steps {
-            if let Choice::Answer(answer) = step.choice {
+            if let Some(answer) = step.choice.answer() {
                 answered.retain(|(node, _)| *node != &step.node);
                 answered.push((&step.node, answer));
             }
@@ -669,9 +708,10 @@ impl Session {
 
 fn answer_label(node: Option<&Node>, choice: Choice, lang: &str) -> Option<String> {
     match (node, choice) {
-        (Some(Node::Question(q)), Choice::Answer(i)) => {
-            q.answers.get(i).map(|a| a.label.text(lang).to_owned())
-        }
+        (Some(Node::Question(q)), choice) => choice
+            .answer()
+            .and_then(|i| q.answers.get(i))
+            .map(|a| a.label.text(lang).to_owned()),
         _ => None,
     }
 }
@@ -690,10 +730,15 @@ fn parse_token(token: &str) -> Option<Choice> {
         "n" => Some(Choice::NotFixed),
         "s" => Some(Choice::Skipped),
         "m" => Some(Choice::Measured { route: None }),
-        _ => match token.strip_prefix('m') {
-            Some(route) => index(route).map(|r| Choice::Measured { route: Some(r) }),
-            None => index(token).map(Choice::Answer),
-        },
+        _ => {
+            if let Some(route) = token.strip_prefix('m') {
+                index(route).map(|r| Choice::Measured { route: Some(r) })
+            } else if let Some(answer) = token.strip_prefix('k') {
+                index(answer).map(Choice::Known)
+            } else {
+                index(token).map(Choice::Answer)
+            }
+        }
     }
 }
 
@@ -706,8 +751,9 @@ mod tests {
         assert_eq!(parse_token("0"), Some(Choice::Answer(0)));
         assert_eq!(parse_token("12"), Some(Choice::Answer(12)));
         assert_eq!(parse_token("m3"), Some(Choice::Measured { route: Some(3) }));
+        assert_eq!(parse_token("k1"), Some(Choice::Known(1)));
         for bad in [
-            "", "01", "-1", "+1", "y1", "m01", "mm", "Y", "99999", "1e3", " 1",
+            "", "01", "-1", "+1", "y1", "m01", "mm", "Y", "99999", "1e3", " 1", "k", "k01", "km1",
         ] {
             assert_eq!(parse_token(bad), None, "{bad:?} accepted");
         }

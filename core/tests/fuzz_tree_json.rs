@@ -227,6 +227,20 @@ fn check_problems(
             }),
             ProblemKind::MissingTranslation { .. } => here.is_object(),
             ProblemKind::MissingEnglish => here.is_object() || path == "/langs",
+            ProblemKind::CopyOfOtherType { original, .. }
+            | ProblemKind::CopyOfCopy { original } => {
+                last_token(path) == "copy_of" && here.as_str() == Some(original.as_str())
+            }
+            ProblemKind::CopyWithOwnText { .. } => doc
+                .pointer(parent(path))
+                .and_then(Value::as_object)
+                .is_some_and(|o| o.contains_key(&last_token(path))),
+            ProblemKind::CopyAnswerCount { found, .. } => {
+                here.as_array().is_some_and(|a| a.len() == *found)
+            }
+            ProblemKind::NoSuchKnownAnswer { answer, .. } => here.as_u64() == Some(*answer as u64),
+            ProblemKind::RiskWithoutWarning => last_token(path) == "risk",
+            ProblemKind::UnguardedRisk { .. } => here.get("id").is_some(),
         };
         ensure(fits, || {
             say("the value at the path does not fit the problem")

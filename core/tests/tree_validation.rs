@@ -65,7 +65,7 @@ fn wrong_format_version() {
     let errors = refused(name, json);
     assert_eq!(errors.problems.len(), 1, "{errors}");
     let problem = at(&errors, "/format", None);
-    assert_eq!(problem.kind, ProblemKind::WrongFormat { found: "2".into() });
+    assert_eq!(problem.kind, ProblemKind::WrongFormat { found: "3".into() });
 }
 
 #[test]
@@ -316,4 +316,113 @@ fn many_problems_are_all_reported_at_once() {
     assert_eq!(got, expected, "\n{errors}");
     // The whole report is readable text, one line per problem.
     assert_eq!(errors.to_string().lines().count(), 13, "{errors}");
+}
+
+#[test]
+fn a_format_1_tree_still_reads() {
+    let (_, json) = fixture!("base.json");
+    assert!(json.contains("\"format\": 1"));
+    assert!(Tree::from_json(json).is_ok());
+}
+
+#[test]
+fn a_copy_shows_its_original_and_a_guarded_risk_is_fine() {
+    let (_, json) = fixture!("guarded-risk-with-copy.json");
+    let tree = Tree::from_json(json).expect("valid");
+    let copy = tree.get("restart-iphone").expect("the copy");
+    assert_eq!(copy.title().en(), "Restart your phone");
+    assert_eq!(copy.edges()[1].target.as_str(), "escalate");
+    assert_eq!(
+        copy.risk(),
+        Some(backup_doctor_core::tree::Risk::Chats),
+        "a copy carries its original's risk"
+    );
+}
+
+#[test]
+fn a_copy_of_another_type_is_refused() {
+    let (name, json) = fixture!("copy-of-other-type.json");
+    let errors = refused(name, json);
+    let problem = at(&errors, "/nodes/5/copy_of", Some("restart-again"));
+    assert!(matches!(
+        &problem.kind,
+        ProblemKind::CopyOfOtherType {
+            found: "speed_test",
+            ..
+        }
+    ));
+}
+
+#[test]
+fn a_copy_of_a_copy_is_refused() {
+    let (name, json) = fixture!("copy-of-copy.json");
+    let errors = refused(name, json);
+    let problem = at(&errors, "/nodes/6/copy_of", Some("restart-third"));
+    assert!(
+        matches!(&problem.kind, ProblemKind::CopyOfCopy { original } if original == "restart-again")
+    );
+}
+
+#[test]
+fn a_copy_with_its_own_title_is_refused() {
+    let (name, json) = fixture!("copy-with-own-text.json");
+    let errors = refused(name, json);
+    let problem = at(&errors, "/nodes/5/title", Some("restart-again"));
+    assert!(
+        matches!(&problem.kind, ProblemKind::CopyWithOwnText { original } if original == "restart")
+    );
+    assert!(
+        problem.to_string().contains("remove this text"),
+        "{problem}"
+    );
+}
+
+#[test]
+fn a_question_copy_needs_one_next_per_answer() {
+    let (name, json) = fixture!("copy-answer-count.json");
+    let errors = refused(name, json);
+    let problem = at(&errors, "/nodes/5/answers", Some("platform-again"));
+    assert_eq!(
+        problem.kind,
+        ProblemKind::CopyAnswerCount {
+            original: "platform".into(),
+            expected: 2,
+            found: 1
+        }
+    );
+}
+
+#[test]
+fn a_known_answer_must_exist() {
+    let (name, json) = fixture!("known-answer-out-of-range.json");
+    let errors = refused(name, json);
+    let problem = at(&errors, "/nodes/0/known/0/answer", Some("platform"));
+    assert_eq!(
+        problem.kind,
+        ProblemKind::NoSuchKnownAnswer {
+            answer: 2,
+            count: 2
+        }
+    );
+}
+
+#[test]
+fn a_risk_needs_a_warning() {
+    let (name, json) = fixture!("risk-without-warning.json");
+    let errors = refused(name, json);
+    let problem = at(&errors, "/nodes/1/risk", Some("restart"));
+    assert_eq!(problem.kind, ProblemKind::RiskWithoutWarning);
+}
+
+#[test]
+fn a_step_that_can_lose_chats_needs_a_safety_check_before_it() {
+    let (name, json) = fixture!("unguarded-risk.json");
+    let errors = refused(name, json);
+    let problem = at(&errors, "/nodes/1", Some("restart"));
+    let ProblemKind::UnguardedRisk { walk } = &problem.kind else {
+        panic!("expected UnguardedRisk, got {problem}");
+    };
+    let walk: Vec<&str> = walk.iter().map(|n| n.as_str()).collect();
+    assert_eq!(walk, ["platform", "restart"]);
+    assert!(problem.to_string().contains("safety check"), "{problem}");
 }

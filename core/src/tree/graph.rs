@@ -61,6 +61,44 @@ impl Graph {
         seen
     }
 
+    /// For every node, the shortest walk from `start` to it (both ends
+    /// included) that goes through no node marked in `stop`: a marked node
+    /// can be reached, but nothing after it; `None` where no such walk exists.
+    pub fn shortest_walks_not_through(
+        &self,
+        start: usize,
+        stop: &[bool],
+    ) -> Vec<Option<Vec<usize>>> {
+        let mut parent: Vec<Option<usize>> = vec![None; self.len()];
+        let mut seen = vec![false; self.len()];
+        let mut queue = VecDeque::from([start]);
+        seen[start] = true;
+        while let Some(node) = queue.pop_front() {
+            if stop[node] {
+                continue;
+            }
+            for &next in &self.successors[node] {
+                if !seen[next] {
+                    seen[next] = true;
+                    parent[next] = Some(node);
+                    queue.push_back(next);
+                }
+            }
+        }
+        (0..self.len())
+            .map(|node| {
+                seen[node].then(|| {
+                    let mut walk = vec![node];
+                    while let Some(before) = parent[*walk.last().unwrap_or(&start)] {
+                        walk.push(before);
+                    }
+                    walk.reverse();
+                    walk
+                })
+            })
+            .collect()
+    }
+
     /// Which nodes can still reach some outcome.
     pub fn reaches_outcome(&self) -> Vec<bool> {
         let mut predecessors = vec![Vec::new(); self.len()];
@@ -216,6 +254,22 @@ mod tests {
         let graph = Graph::new(&refs);
         assert_eq!(graph.loops_without_exit(), vec![vec![1, 2]]);
         assert_eq!(graph.reachable_from(0), vec![true, true, true, false]);
+    }
+
+    #[test]
+    fn a_walk_stops_at_a_marked_node() {
+        let nodes = [
+            fix("a", "end", "b"),
+            fix("b", "end", "c"),
+            fix("c", "end", "end"),
+            end("end"),
+        ];
+        let refs: Vec<&Node> = nodes.iter().collect();
+        let graph = Graph::new(&refs);
+        let walks = graph.shortest_walks_not_through(0, &[false, true, false, false]);
+        assert_eq!(walks[1], Some(vec![0, 1]));
+        assert_eq!(walks[2], None, "c lies behind the marked b");
+        assert_eq!(walks[3], Some(vec![0, 3]));
     }
 
     #[test]

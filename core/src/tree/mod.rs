@@ -1,20 +1,27 @@
-//! The decision tree: the JSON format help-centre authors write (format v1,
-//! see `tree-format.md`), checked into a [`ValidTree`] before anything walks it.
+//! The decision tree: the JSON format help-centre authors write (format 2,
+//! which reads every format 1 file unchanged; see `core/trees/README.md`),
+//! checked into a [`ValidTree`] before anything walks it.
 //!
 //! The model types here mirror the file one to one (serde, unknown fields
 //! refused) so the format has a single definition; [`ValidTree`] is the only
 //! thing the session and the widget accept, which makes "walked an unchecked
 //! tree" impossible to write. Validation lives in `shape` (the JSON shape, node
 //! by node) and `rules` (references, reachability, texts); rich text in
-//! [`text`]; the diagram export in [`mermaid`].
+//! [`text`]; the diagram export in [`mermaid`]; what a person sees per symptom
+//! in [`paths`]. A node may be a copy of another (`copy_of`): it shows the
+//! original's texts with ways out of its own, so a symptom's chain can order
+//! shared steps its own way without a second copy of every translation;
+//! [`ValidTree`] resolves copies, so nothing downstream ever sees one unresolved.
 
 use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+mod copies;
 mod graph;
 pub mod mermaid;
+pub mod paths;
 mod problem;
 mod rules;
 #[cfg(feature = "schema")]
@@ -28,8 +35,12 @@ pub use problem::{Problem, ProblemKind, Severity, TreeErrors};
 pub use schema::json_schema;
 pub use valid::ValidTree;
 
-/// The only tree file format this core understands.
-pub const FORMAT_VERSION: u64 = 1;
+/// The tree file format this core writes about and documents.
+pub const FORMAT_VERSION: u64 = 2;
+
+/// Every format this core reads: format 2 only adds optional fields to 1,
+/// so a format 1 file reads as it always did.
+pub const READABLE_FORMATS: [u64; 2] = [1, FORMAT_VERSION];
 
 /// The largest tree file accepted, in bytes (256 KiB). A tree is a help
 /// article, not a database; anything bigger is a mistake or an attack.
@@ -44,7 +55,7 @@ pub const FALLBACK_LANG: &str = "en";
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Tree {
-    /// Format version; must be [`FORMAT_VERSION`].
+    /// Format version; one of [`READABLE_FORMATS`].
     pub format: u64,
     /// Tree id, `[a-z0-9-]+`; saved sessions remember it.
     pub id: String,
@@ -128,6 +139,11 @@ impl Localized {
         self.get(lang).0
     }
 
+    /// No text in any language (a copy's texts before they are resolved).
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
     /// The English text ("" if missing, which a [`ValidTree`] rules out).
     pub fn en(&self) -> &str {
         self.text(FALLBACK_LANG)
@@ -167,7 +183,12 @@ pub enum Node {
 pub struct Question {
     /// Node id.
     pub id: NodeId,
-    /// The question, plain text.
+    /// Another question whose title, body, fact, answer labels, `known` and
+    /// `safety_check` this one shows; only its answers' `next` are its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub copy_of: Option<NodeId>,
+    /// The question, plain text (required unless `copy_of`).
+    #[serde(default, skip_serializing_if = "Localized::is_empty")]
     pub title: Localized,
     /// Optional rich text under the question.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -176,8 +197,29 @@ pub struct Question {
     /// escalation summary ("platform", "symptom").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fact: Option<String>,
+    /// Passing this node makes the steps after it safe to offer: every
+    /// step with `risk: "chats"` must be reachable only through one.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub safety_check: bool,
     /// The answers, in display order.
     pub answers: Vec<Answer>,
+    /// Answers the widget gives by itself when what it knows says so (the
+    /// browser reports Wi-Fi, say): the first that holds is taken, shown
+    /// in "Your answers so far" and can be changed there; when none holds
+    /// the question is asked.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub known: Vec<KnownAnswer>,
+}
+
+/// An answer a question gets without asking.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct KnownAnswer {
+    /// What must be known.
+    pub when: RouteCondition,
+    /// The index of the answer it gives.
+    pub answer: usize,
 }
 
 /// One answer of a question.
@@ -185,7 +227,8 @@ pub struct Question {
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Answer {
-    /// The answer, plain text.
+    /// The answer, plain text (required unless the question is a copy).
+    #[serde(default, skip_serializing_if = "Localized::is_empty")]
     pub label: Localized,
     /// Where this answer leads.
     pub next: NodeId,
@@ -198,7 +241,12 @@ pub struct Answer {
 pub struct Fix {
     /// Node id.
     pub id: NodeId,
-    /// What to do, plain text.
+    /// Another fix whose title, body, warning, confirm, risk and
+    /// `safety_check` this one shows; `fixed` and `next` are its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub copy_of: Option<NodeId>,
+    /// What to do, plain text (required unless `copy_of`).
+    #[serde(default, skip_serializing_if = "Localized::is_empty")]
     pub title: Localized,
     /// The exact steps, rich text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -210,6 +258,13 @@ pub struct Fix {
     /// `warning` is set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confirm: Option<Localized>,
+    /// What the step puts at risk; requires a `warning`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub risk: Option<Risk>,
+    /// Passing this step makes the steps after it safe to offer (see
+    /// [`Question::safety_check`]).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub safety_check: bool,
     /// Where "Yes, it's fixed" leads.
     pub fixed: NodeId,
     /// Where "No, still stuck" and "Skip this step" lead.
@@ -223,7 +278,12 @@ pub struct Fix {
 pub struct SpeedTest {
     /// Node id.
     pub id: NodeId,
-    /// Title, plain text.
+    /// Another speed test whose title and body this one shows; `next` and
+    /// `routes` are its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub copy_of: Option<NodeId>,
+    /// Title, plain text (required unless `copy_of`).
+    #[serde(default, skip_serializing_if = "Localized::is_empty")]
     pub title: Localized,
     /// Rich text shown before the test.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -246,7 +306,36 @@ pub struct Route {
     pub next: NodeId,
 }
 
-/// What a measurement can show, for routing.
+/// What a step can put at risk, for its warning and for the safety rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub enum Risk {
+    /// Chats can be lost (deleting a backup, another account, reinstalling):
+    /// only reachable through a `safety_check` node.
+    Chats,
+    /// It may cost money (a backup over mobile data).
+    Money,
+    /// Settings are lost (saved Wi-Fi passwords).
+    Settings,
+}
+
+impl Risk {
+    /// Every risk, in the order of the format description.
+    pub const ALL: [Risk; 3] = [Risk::Chats, Risk::Money, Risk::Settings];
+
+    /// The name used in the file.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Risk::Chats => "chats",
+            Risk::Money => "money",
+            Risk::Settings => "settings",
+        }
+    }
+}
+
+/// What a measurement or the browser can show, for routing (speed-test
+/// `routes`) and for answering questions without asking (`known`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -261,16 +350,19 @@ pub enum RouteCondition {
     HighLoadedLatency,
     /// The browser says the connection is cellular.
     Cellular,
+    /// The browser says the connection is Wi-Fi.
+    Wifi,
 }
 
 impl RouteCondition {
     /// Every condition, in the order of the format description.
-    pub const ALL: [RouteCondition; 5] = [
+    pub const ALL: [RouteCondition; 6] = [
         RouteCondition::Offline,
         RouteCondition::SlowUpload,
         RouteCondition::Unstable,
         RouteCondition::HighLoadedLatency,
         RouteCondition::Cellular,
+        RouteCondition::Wifi,
     ];
 
     /// The name used in the file.
@@ -281,6 +373,7 @@ impl RouteCondition {
             RouteCondition::Unstable => "unstable",
             RouteCondition::HighLoadedLatency => "high_loaded_latency",
             RouteCondition::Cellular => "cellular",
+            RouteCondition::Wifi => "wifi",
         }
     }
 }
@@ -377,6 +470,33 @@ impl Node {
             Node::Fix(f) => f.body.as_ref(),
             Node::SpeedTest(s) => s.body.as_ref(),
             Node::Outcome(o) => o.body.as_ref(),
+        }
+    }
+
+    /// The node this one is a copy of, if it is one.
+    pub fn copy_of(&self) -> Option<&NodeId> {
+        match self {
+            Node::Question(q) => q.copy_of.as_ref(),
+            Node::Fix(f) => f.copy_of.as_ref(),
+            Node::SpeedTest(s) => s.copy_of.as_ref(),
+            Node::Outcome(_) => None,
+        }
+    }
+
+    /// What the step puts at risk, if anything.
+    pub fn risk(&self) -> Option<Risk> {
+        match self {
+            Node::Fix(f) => f.risk,
+            _ => None,
+        }
+    }
+
+    /// Whether passing this node makes the risky steps after it safe to offer.
+    pub fn is_safety_check(&self) -> bool {
+        match self {
+            Node::Question(q) => q.safety_check,
+            Node::Fix(f) => f.safety_check,
+            Node::SpeedTest(_) | Node::Outcome(_) => false,
         }
     }
 

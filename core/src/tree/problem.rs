@@ -117,6 +117,46 @@ pub enum ProblemKind {
     },
     /// A text, or `langs`, lacks English.
     MissingEnglish,
+    /// `copy_of` names a node of another type.
+    CopyOfOtherType {
+        /// The node named.
+        original: NodeId,
+        /// Its type.
+        found: &'static str,
+    },
+    /// `copy_of` names a node that is itself a copy.
+    CopyOfCopy {
+        /// The node named.
+        original: NodeId,
+    },
+    /// A copy has a text of its own; its texts come from the original.
+    CopyWithOwnText {
+        /// The node named by `copy_of`.
+        original: NodeId,
+    },
+    /// A copy of a question has another number of answers than its original.
+    CopyAnswerCount {
+        /// The node named by `copy_of`.
+        original: NodeId,
+        /// The original's answers.
+        expected: usize,
+        /// The copy's answers.
+        found: usize,
+    },
+    /// A `known` answer names an answer the question does not have.
+    NoSuchKnownAnswer {
+        /// The index given.
+        answer: usize,
+        /// How many answers the question has.
+        count: usize,
+    },
+    /// A fix has a `risk` but no `warning` that tells the person about it.
+    RiskWithoutWarning,
+    /// A step that can lose chats is reachable without passing a safety check.
+    UnguardedRisk {
+        /// The shortest such walk, from the start to the step.
+        walk: Vec<NodeId>,
+    },
 }
 
 impl ProblemKind {
@@ -147,8 +187,8 @@ impl fmt::Display for ProblemKind {
             ),
             ProblemKind::WrongFormat { found } => write!(
                 f,
-                "\"format\" is {found}, but this version of the widget reads format {}",
-                super::FORMAT_VERSION
+                "\"format\" is {found}, but this version of the widget reads formats {}",
+                super::READABLE_FORMATS.map(|f| f.to_string()).join(" and ")
             ),
             ProblemKind::UnknownField { field, expected } => {
                 write!(f, "unknown field \"{field}\"")?;
@@ -202,6 +242,42 @@ impl fmt::Display for ProblemKind {
             ),
             ProblemKind::MissingEnglish => {
                 f.write_str("English (\"en\") is missing; every text needs it as the fallback")
+            }
+            ProblemKind::CopyOfOtherType { original, found } => write!(
+                f,
+                "\"copy_of\" names \"{original}\", a {found} step; a copy must be of the same type"
+            ),
+            ProblemKind::CopyOfCopy { original } => write!(
+                f,
+                "\"copy_of\" names \"{original}\", which is itself a copy; name its original instead"
+            ),
+            ProblemKind::CopyWithOwnText { original } => write!(
+                f,
+                "a copy shows the texts of \"{original}\"; remove this text (or the \"copy_of\")"
+            ),
+            ProblemKind::CopyAnswerCount {
+                original,
+                expected,
+                found,
+            } => write!(
+                f,
+                "this copy has {found} answers, but \"{original}\" has {expected}; give one \"next\" per answer"
+            ),
+            ProblemKind::NoSuchKnownAnswer { answer, count } => write!(
+                f,
+                "answer {answer} does not exist: this question has {count} answers, numbered from 0"
+            ),
+            ProblemKind::RiskWithoutWarning => f.write_str(
+                "this fix has a \"risk\" but no \"warning\" telling the person what is at stake",
+            ),
+            ProblemKind::UnguardedRisk { walk } => {
+                let names: Vec<String> = walk.iter().map(|m| format!("\"{m}\"")).collect();
+                write!(
+                    f,
+                    "this step can lose chats, but a walk reaches it without passing a safety check \
+                     (a step with \"safety_check\": true): {}",
+                    names.join(" → ")
+                )
             }
         }
     }

@@ -9,10 +9,11 @@
 
 use std::collections::{HashMap, HashSet};
 
+use super::copies;
 use super::graph::Graph;
 use super::problem::{Problem, ProblemKind};
 use super::shape::pointer;
-use super::{text, Localized, Node, NodeId, FALLBACK_LANG, FORMAT_VERSION};
+use super::{text, Localized, Node, NodeId, Risk, FALLBACK_LANG, READABLE_FORMATS};
 
 /// The header fields that could be read.
 pub(super) struct Header<'a> {
@@ -43,14 +44,32 @@ pub(super) fn check(header: &Header<'_>, slots: &[Slot<'_>], problems: &mut Vec<
         }
     }
     let langs = header.langs.unwrap_or_default();
+    let by_id: HashMap<&str, &Node> = slots
+        .iter()
+        .filter_map(|(_, node)| node.map(|n| (n.id().as_str(), n)))
+        .collect();
     for (i, slot) in slots.iter().enumerate() {
         if let (_, Some(node)) = slot {
-            check_node(node, &format!("/nodes/{i}"), langs, &known, &mut out);
+            let at = format!("/nodes/{i}");
+            check_node(node, &at, langs, &known, &mut out);
+            if let Some(original) = node.copy_of() {
+                check_copy(
+                    node,
+                    original,
+                    by_id.get(original.as_str()).copied(),
+                    &at,
+                    &known,
+                    &mut out,
+                );
+            }
         }
     }
-    let complete: Option<Vec<&Node>> = slots.iter().map(|(_, node)| *node).collect();
+    let complete: Option<Vec<Node>> = slots.iter().map(|(_, node)| node.cloned()).collect();
     if let (Some(nodes), Some(start)) = (complete, header.start) {
-        check_graph(&nodes, start, &mut out);
+        // Copies carry their original's risk and safety check.
+        let resolved = copies::resolve(&nodes);
+        let refs: Vec<&Node> = resolved.iter().collect();
+        check_graph(&refs, start, &mut out);
     }
 }
 
@@ -70,7 +89,7 @@ impl Out<'_> {
 }
 
 fn check_header(header: &Header<'_>, out: &mut Out<'_>) {
-    if let Some(found) = header.format.filter(|f| *f != FORMAT_VERSION) {
+    if let Some(found) = header.format.filter(|f| !READABLE_FORMATS.contains(f)) {
         out.push(
             None,
             "/format",
@@ -179,6 +198,27 @@ fn check_node(node: &Node, at: &str, langs: &[String], known: &HashSet<&str>, ou
             );
         }
     }
+    if let Node::Question(question) = node {
+        if question.answers.is_empty() {
+            out.push(id, &pointer(at, "answers"), ProblemKind::NoWayForward);
+        }
+        for (i, known) in question.known.iter().enumerate() {
+            if known.answer >= question.answers.len() {
+                out.push(
+                    id,
+                    &format!("{at}/known/{i}/answer"),
+                    ProblemKind::NoSuchKnownAnswer {
+                        answer: known.answer,
+                        count: question.answers.len(),
+                    },
+                );
+            }
+        }
+    }
+    // A copy's texts are its original's, checked there (see `check_copy`).
+    if node.copy_of().is_some() {
+        return;
+    }
     let texts = Texts { id, langs };
     texts.plain(node.title(), &pointer(at, "title"), out);
     if let Some(body) = node.body() {
@@ -186,14 +226,14 @@ fn check_node(node: &Node, at: &str, langs: &[String], known: &HashSet<&str>, ou
     }
     match node {
         Node::Question(question) => {
-            if question.answers.is_empty() {
-                out.push(id, &pointer(at, "answers"), ProblemKind::NoWayForward);
-            }
             for (i, answer) in question.answers.iter().enumerate() {
                 texts.plain(&answer.label, &format!("{at}/answers/{i}/label"), out);
             }
         }
         Node::Fix(fix) => {
+            if fix.risk.is_some() && fix.warning.is_none() {
+                out.push(id, &pointer(at, "risk"), ProblemKind::RiskWithoutWarning);
+            }
             if let Some(warning) = &fix.warning {
                 texts.rich(warning, &pointer(at, "warning"), true, out);
             }
@@ -211,6 +251,115 @@ fn check_node(node: &Node, at: &str, langs: &[String], known: &HashSet<&str>, ou
             }
         }
         Node::SpeedTest(_) | Node::Outcome(_) => {}
+    }
+}
+
+/// Checks a copy against its original: it exists, has the same type, is no
+/// copy itself, and the copy brings ways out only (no texts of its own).
+fn check_copy(
+    node: &Node,
+    original_id: &NodeId,
+    original: Option<&Node>,
+    at: &str,
+    known: &HashSet<&str>,
+    out: &mut Out<'_>,
+) {
+    let id = Some(node.id());
+    let field = pointer(at, "copy_of");
+    let Some(original) = original else {
+        // A broken original is reported at its own node.
+        if !known.contains(original_id.as_str()) {
+            out.push(
+                id,
+                &field,
+                ProblemKind::UnknownReference {
+                    target: original_id.clone(),
+                },
+            );
+        }
+        return;
+    };
+    if original.kind_name() != node.kind_name() {
+        out.push(
+            id,
+            &field,
+            ProblemKind::CopyOfOtherType {
+                original: original_id.clone(),
+                found: original.kind_name(),
+            },
+        );
+        return;
+    }
+    if original.copy_of().is_some() {
+        out.push(
+            id,
+            &field,
+            ProblemKind::CopyOfCopy {
+                original: original_id.clone(),
+            },
+        );
+    }
+    let own = |name: &str| {
+        (
+            pointer(at, name),
+            ProblemKind::CopyWithOwnText {
+                original: original_id.clone(),
+            },
+        )
+    };
+    let mut own_texts = Vec::new();
+    if !node.title().is_empty() {
+        own_texts.push(own("title"));
+    }
+    if node.body().is_some() {
+        own_texts.push(own("body"));
+    }
+    match (node, original) {
+        (Node::Question(copy), Node::Question(first)) => {
+            if copy.fact.is_some() || copy.safety_check || !copy.known.is_empty() {
+                let name = if copy.fact.is_some() {
+                    "fact"
+                } else if copy.safety_check {
+                    "safety_check"
+                } else {
+                    "known"
+                };
+                own_texts.push(own(name));
+            }
+            for (i, answer) in copy.answers.iter().enumerate() {
+                if !answer.label.is_empty() {
+                    own_texts.push(own(&format!("answers/{i}/label")));
+                }
+            }
+            if copy.answers.len() != first.answers.len() {
+                out.push(
+                    id,
+                    &pointer(at, "answers"),
+                    ProblemKind::CopyAnswerCount {
+                        original: original_id.clone(),
+                        expected: first.answers.len(),
+                        found: copy.answers.len(),
+                    },
+                );
+            }
+        }
+        (Node::Fix(copy), _) => {
+            for (name, present) in [
+                ("warning", copy.warning.is_some()),
+                ("confirm", copy.confirm.is_some()),
+                ("risk", copy.risk.is_some()),
+                ("safety_check", copy.safety_check),
+            ] {
+                if present {
+                    own_texts.push(own(name));
+                }
+            }
+        }
+        _ => {}
+    }
+    for (path, kind) in own_texts {
+        // "answers/0/label" was joined as one token; undo its escaping.
+        out.push(id, &path.replace("~1", "/"), kind);
     }
 }
 
@@ -283,6 +432,20 @@ fn check_graph(nodes: &[&Node], start: &NodeId, out: &mut Out<'_>) {
                 Some(node.id()),
                 &format!("/nodes/{i}"),
                 ProblemKind::Unreachable,
+            );
+        }
+    }
+    let safe: Vec<bool> = nodes.iter().map(|n| n.is_safety_check()).collect();
+    let walks = graph.shortest_walks_not_through(start_index, &safe);
+    for (i, walk) in walks.into_iter().enumerate() {
+        let Some(walk) = walk else { continue };
+        if nodes[i].risk() == Some(Risk::Chats) {
+            out.push(
+                Some(nodes[i].id()),
+                &format!("/nodes/{i}"),
+                ProblemKind::UnguardedRisk {
+                    walk: walk.iter().map(|&n| nodes[n].id().clone()).collect(),
+                },
             );
         }
     }

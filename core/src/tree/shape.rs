@@ -10,7 +10,7 @@
 use serde_json::{Map, Value};
 
 use super::problem::{Problem, ProblemKind, Severity};
-use super::{Node, NodeId, RouteCondition, FORMAT_VERSION};
+use super::{Node, NodeId, Risk, RouteCondition, READABLE_FORMATS};
 
 /// The header and nodes of a tree file, as far as they could be read.
 #[derive(Debug, Default)]
@@ -45,19 +45,31 @@ enum Shape {
     Routes,
     Condition,
     OutcomeKind,
+    Known,
+    Index,
+    Flag,
+    Risk,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Need {
+    Required,
+    Optional,
+    /// Required, except in a copy (`copy_of`), which takes it from its original.
+    UnlessCopy,
 }
 
 struct Field {
     name: &'static str,
     shape: Shape,
-    required: bool,
+    need: Need,
 }
 
 const fn req(name: &'static str, shape: Shape) -> Field {
     Field {
         name,
         shape,
-        required: true,
+        need: Need::Required,
     }
 }
 
@@ -65,29 +77,44 @@ const fn opt(name: &'static str, shape: Shape) -> Field {
     Field {
         name,
         shape,
-        required: false,
+        need: Need::Optional,
+    }
+}
+
+const fn own(name: &'static str, shape: Shape) -> Field {
+    Field {
+        name,
+        shape,
+        need: Need::UnlessCopy,
     }
 }
 
 const QUESTION: &[Field] = &[
     req("id", Shape::Id),
-    req("title", Shape::Text),
+    opt("copy_of", Shape::Id),
+    own("title", Shape::Text),
     opt("body", Shape::Text),
     opt("fact", Shape::Name),
+    opt("safety_check", Shape::Flag),
     req("answers", Shape::Answers),
+    opt("known", Shape::Known),
 ];
 const FIX: &[Field] = &[
     req("id", Shape::Id),
-    req("title", Shape::Text),
+    opt("copy_of", Shape::Id),
+    own("title", Shape::Text),
     opt("body", Shape::Text),
     opt("warning", Shape::Text),
     opt("confirm", Shape::Text),
+    opt("risk", Shape::Risk),
+    opt("safety_check", Shape::Flag),
     req("fixed", Shape::Id),
     req("next", Shape::Id),
 ];
 const SPEED_TEST: &[Field] = &[
     req("id", Shape::Id),
-    req("title", Shape::Text),
+    opt("copy_of", Shape::Id),
+    own("title", Shape::Text),
     opt("body", Shape::Text),
     req("next", Shape::Id),
     opt("routes", Shape::Routes),
@@ -98,8 +125,9 @@ const OUTCOME: &[Field] = &[
     req("title", Shape::Text),
     opt("body", Shape::Text),
 ];
-const ANSWER: &[Field] = &[req("label", Shape::Text), req("next", Shape::Id)];
+const ANSWER: &[Field] = &[own("label", Shape::Text), req("next", Shape::Id)];
 const ROUTE: &[Field] = &[req("when", Shape::Condition), req("next", Shape::Id)];
+const KNOWN: &[Field] = &[req("when", Shape::Condition), req("answer", Shape::Index)];
 
 const TREE_FIELDS: &[&str] = &["format", "id", "revision", "langs", "start", "nodes"];
 const NODE_TYPES: &[&str] = &["question", "fix", "speed_test", "outcome"];
@@ -140,7 +168,7 @@ pub(super) fn read(value: &Value, problems: &mut Vec<Problem>) -> Draft {
     };
     match object.get("format") {
         None => report.push("", ProblemKind::MissingField { field: "format" }),
-        Some(Value::Number(n)) if n.as_u64() == Some(FORMAT_VERSION) => {
+        Some(Value::Number(n)) if n.as_u64().is_some_and(|f| READABLE_FORMATS.contains(&f)) => {
             draft.format = n.as_u64();
         }
         Some(Value::Number(n)) => {
@@ -153,7 +181,7 @@ pub(super) fn read(value: &Value, problems: &mut Vec<Problem>) -> Draft {
             return draft;
         }
         Some(other) => {
-            report.push("/format", wrong("the number 1", other));
+            report.push("/format", wrong("the number 2", other));
             return draft;
         }
     }
@@ -253,7 +281,13 @@ fn read_node(value: &Value, path: &str, problems: &mut Vec<Problem>) -> DraftNod
             report.push(path, ProblemKind::MissingField { field: "type" });
             // Still check the id, so a typo there is not lost.
             if let Some(id_value) = object.get("id") {
-                check_value(id_value, Shape::Id, &pointer(path, "id"), &mut report);
+                check_value(
+                    id_value,
+                    Shape::Id,
+                    &pointer(path, "id"),
+                    false,
+                    &mut report,
+                );
             }
             return broken;
         }
@@ -284,7 +318,8 @@ fn read_node(value: &Value, path: &str, problems: &mut Vec<Problem>) -> DraftNod
         }
     };
     let before = report.problems.len();
-    check_object(object, fields, true, path, &mut report);
+    let copy = object.contains_key("copy_of");
+    check_object(object, fields, true, copy, path, &mut report);
     if report.problems.len() > before {
         return broken;
     }
@@ -307,10 +342,13 @@ fn read_node(value: &Value, path: &str, problems: &mut Vec<Problem>) -> DraftNod
     }
 }
 
+/// `copy`: the node this object belongs to is a copy, so the fields it
+/// takes from its original may be absent.
 fn check_object(
     object: &Map<String, Value>,
     fields: &[Field],
     is_node: bool,
+    copy: bool,
     path: &str,
     report: &mut Report<'_>,
 ) {
@@ -324,18 +362,23 @@ fn check_object(
         }
     }
     for field in fields {
+        let required = match field.need {
+            Need::Required => true,
+            Need::UnlessCopy => !copy,
+            Need::Optional => false,
+        };
         match object.get(field.name) {
-            None if field.required => {
-                report.push(path, ProblemKind::MissingField { field: field.name })
-            }
-            None | Some(Value::Null) if !field.required => {}
+            None if required => report.push(path, ProblemKind::MissingField { field: field.name }),
+            None | Some(Value::Null) if !required => {}
             None => {}
-            Some(value) => check_value(value, field.shape, &pointer(path, field.name), report),
+            Some(value) => {
+                check_value(value, field.shape, &pointer(path, field.name), copy, report)
+            }
         }
     }
 }
 
-fn check_value(value: &Value, shape: Shape, path: &str, report: &mut Report<'_>) {
+fn check_value(value: &Value, shape: Shape, path: &str, copy: bool, report: &mut Report<'_>) {
     match shape {
         Shape::Text => match value.as_object() {
             Some(texts) => {
@@ -367,15 +410,19 @@ fn check_value(value: &Value, shape: Shape, path: &str, report: &mut Report<'_>)
             Some(_) => {}
             None => report.push(path, wrong("a string", value)),
         },
-        Shape::Answers | Shape::Routes => {
+        Shape::Answers | Shape::Routes | Shape::Known => {
             let (fields, what) = match shape {
                 Shape::Answers => (
                     ANSWER,
                     "an answer like {\"label\": {...}, \"next\": \"...\"}",
                 ),
-                _ => (
+                Shape::Routes => (
                     ROUTE,
                     "a route like {\"when\": \"offline\", \"next\": \"...\"}",
+                ),
+                _ => (
+                    KNOWN,
+                    "a known answer like {\"when\": \"wifi\", \"answer\": 0}",
                 ),
             };
             let Some(items) = value.as_array() else {
@@ -385,7 +432,7 @@ fn check_value(value: &Value, shape: Shape, path: &str, report: &mut Report<'_>)
             for (i, item) in items.iter().enumerate() {
                 let at = format!("{path}/{i}");
                 match item.as_object() {
-                    Some(object) => check_object(object, fields, false, &at, report),
+                    Some(object) => check_object(object, fields, false, copy, &at, report),
                     None => report.push(&at, wrong(what, item)),
                 }
             }
@@ -395,6 +442,20 @@ fn check_value(value: &Value, shape: Shape, path: &str, report: &mut Report<'_>)
             one_of(value, &names, "route condition", path, report);
         }
         Shape::OutcomeKind => one_of(value, &["resolved", "escalate"], "outcome", path, report),
+        Shape::Risk => {
+            let names: Vec<&str> = Risk::ALL.iter().map(|r| r.as_str()).collect();
+            one_of(value, &names, "risk", path, report);
+        }
+        Shape::Index => {
+            if value.as_u64().is_none() {
+                report.push(path, wrong("an answer number (0 is the first)", value));
+            }
+        }
+        Shape::Flag => {
+            if !value.is_boolean() {
+                report.push(path, wrong("true or false", value));
+            }
+        }
     }
 }
 
@@ -474,9 +535,107 @@ mod tests {
         assert_eq!(pointer("/nodes/0", "a/b~c"), "/nodes/0/a~1b~0c");
     }
 
+    /// The field tables and the serde types describe one format: the
+    /// schema generated from the types must name exactly the fields, the
+    /// required fields and the names of every table here.
+    #[cfg(feature = "schema")]
+    #[test]
+    fn field_tables_agree_with_the_schema_generated_from_the_types() {
+        use std::collections::BTreeSet;
+
+        let schema = super::super::json_schema();
+        let defs = &schema["$defs"];
+        let names = |fields: &[Field], extra: &[&'static str]| -> BTreeSet<String> {
+            fields
+                .iter()
+                .map(|f| f.name)
+                .chain(extra.iter().copied())
+                .map(str::to_owned)
+                .collect()
+        };
+        // The schema cannot say "required unless copy_of"; the tables can.
+        let required = |fields: &[Field], extra: &[&'static str]| -> BTreeSet<String> {
+            fields
+                .iter()
+                .filter(|f| f.need == Need::Required)
+                .map(|f| f.name)
+                .chain(extra.iter().copied())
+                .map(str::to_owned)
+                .collect()
+        };
+        let keys = |object: &Value| -> BTreeSet<String> {
+            object["properties"]
+                .as_object()
+                .map(|p| p.keys().cloned().collect())
+                .unwrap_or_default()
+        };
+        let listed = |object: &Value| -> BTreeSet<String> {
+            object["required"]
+                .as_array()
+                .map(|r| {
+                    r.iter()
+                        .filter_map(|v| v.as_str().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let variants = defs["Node"]["oneOf"].as_array().expect("Node is a oneOf");
+        let tables = [
+            ("question", QUESTION),
+            ("fix", FIX),
+            ("speed_test", SPEED_TEST),
+            ("outcome", OUTCOME),
+        ];
+        assert_eq!(variants.len(), tables.len());
+        assert_eq!(NODE_TYPES.len(), tables.len());
+        for (kind, table) in tables {
+            assert!(NODE_TYPES.contains(&kind));
+            let variant = variants
+                .iter()
+                .find(|v| v["properties"]["type"]["const"] == kind)
+                .unwrap_or_else(|| panic!("no {kind} in the schema"));
+            assert_eq!(keys(variant), names(table, &["type"]), "{kind} fields");
+            assert_eq!(
+                listed(variant),
+                required(table, &["type"]),
+                "{kind} required"
+            );
+        }
+        for (def, table) in [("Answer", ANSWER), ("Route", ROUTE), ("KnownAnswer", KNOWN)] {
+            assert_eq!(keys(&defs[def]), names(table, &[]), "{def} fields");
+            assert_eq!(listed(&defs[def]), required(table, &[]), "{def} required");
+        }
+        assert_eq!(
+            keys(&schema),
+            TREE_FIELDS.iter().map(|f| (*f).to_owned()).collect()
+        );
+        let consts = |def: &str| -> BTreeSet<String> {
+            defs[def]["oneOf"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|v| v["const"].as_str().map(str::to_owned))
+                .chain(
+                    defs[def]["enum"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|v| v.as_str().map(str::to_owned)),
+                )
+                .collect()
+        };
+        let conditions: BTreeSet<String> = RouteCondition::ALL
+            .iter()
+            .map(|c| c.as_str().to_owned())
+            .collect();
+        assert_eq!(consts("RouteCondition"), conditions);
+        let risks: BTreeSet<String> = Risk::ALL.iter().map(|r| r.as_str().to_owned()).collect();
+        assert_eq!(consts("Risk"), risks);
+    }
+
     #[test]
     fn another_format_stops_reading() {
-        let (draft, problems) = read_str(r#"{"format":2,"whatever":true}"#);
+        let (draft, problems) = read_str(r#"{"format":3,"whatever":true}"#);
         assert!(!draft.readable);
         assert_eq!(problems.len(), 1);
         assert!(matches!(problems[0].kind, ProblemKind::WrongFormat { .. }));

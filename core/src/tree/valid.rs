@@ -7,6 +7,7 @@ use std::ops::Deref;
 
 use serde_json::Value;
 
+use super::copies;
 use super::graph::Graph;
 use super::problem::{Problem, ProblemKind, Severity, TreeErrors};
 use super::rules::{self, Header, Slot};
@@ -120,7 +121,8 @@ impl TryFrom<Tree> for ValidTree {
 }
 
 impl ValidTree {
-    fn new(tree: Tree, warnings: Vec<Problem>) -> Self {
+    fn new(mut tree: Tree, warnings: Vec<Problem>) -> Self {
+        tree.nodes = copies::resolve(&tree.nodes);
         let mut index = HashMap::new();
         for (i, node) in tree.nodes.iter().enumerate() {
             index.entry(node.id().clone()).or_insert(i);
@@ -136,7 +138,8 @@ impl ValidTree {
         }
     }
 
-    /// The tree as written.
+    /// The tree as written, except that every copy (`copy_of`) carries its
+    /// original's texts, so whatever shows a node needs no look-up.
     pub fn tree(&self) -> &Tree {
         &self.tree
     }
