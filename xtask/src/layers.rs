@@ -7,7 +7,7 @@ use std::process::Command;
 
 use crate::cmd::{self, command, run_tee};
 use crate::server::ServerProcess;
-use crate::{tools, widget, TaskResult};
+use crate::{tools, tree, widget, TaskResult};
 
 /// What one layer did.
 struct LayerReport {
@@ -149,6 +149,9 @@ fn end_to_end() -> TaskResult<LayerReport> {
     widget::build_release()?;
     let server = ServerProcess::start(&["--port", "0", "--stats", "--faults"])?;
     let dir = cmd::root().join("e2e");
+    // The tests open steps by their trails, which the core computes: one
+    // definition of the tree's walks, not a copy of it in JavaScript.
+    let paths = tree_paths_file()?;
     let mut files: Vec<String> = std::fs::read_dir(&dir)
         .map_err(|e| format!("cannot list e2e/: {e}"))?
         .filter_map(Result::ok)
@@ -161,7 +164,8 @@ fn end_to_end() -> TaskResult<LayerReport> {
     let mut c = command("node", &args);
     c.current_dir(&dir)
         .env("BASE_URL", &server.url)
-        .env("CHROMIUM", tools::CHROMIUM);
+        .env("CHROMIUM", tools::CHROMIUM)
+        .env("TREE_PATHS", &paths);
     let (ok, out) = run_tee(&mut c)?;
     drop(server);
     let (passed, failed) = count_node_results(&out);
@@ -171,6 +175,21 @@ fn end_to_end() -> TaskResult<LayerReport> {
         failed,
         ok: ok && failed == 0 && passed > 0,
     })
+}
+
+/// Writes the default tree's path report (with the trail to every node) to
+/// `target/e2e/default-tree-paths.json` and returns its path.
+fn tree_paths_file() -> TaskResult<std::path::PathBuf> {
+    let source = cmd::root().join("core/trees/default.json");
+    let json = std::fs::read_to_string(&source)
+        .map_err(|e| format!("cannot read the default tree: {e}"))?;
+    let tree = backup_doctor_core::tree::Tree::from_json(&json).map_err(|e| e.to_string())?;
+    let dir = cmd::root().join("target/e2e");
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let path = dir.join("default-tree-paths.json");
+    std::fs::write(&path, tree::paths_json(&tree)?)
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    Ok(path)
 }
 
 /// Reads node's spec reporter summary: `ℹ pass 7`, `ℹ fail 0`.

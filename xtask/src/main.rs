@@ -36,6 +36,7 @@ usage: cargo xtask <command>
   audit axe                     axe-core on every step, 6 languages, 2 themes
   audit lighthouse              Lighthouse mobile scores of the served page
   tree check FILE               validate a tree JSON and print it as Mermaid
+  tree paths FILE [--json]      per symptom: the steps a person sees, by screen
   tree schema [--check]         write (or check) core/tree.schema.json
   setup                         install every missing tool, then stop";
 
@@ -52,6 +53,10 @@ fn main() -> ExitCode {
         ["fuzz", rest @ ..] => fuzz::run(rest),
         ["audit", rest @ ..] => audit::run_audit(rest),
         ["tree", "check", file] => tree::check(file),
+        ["tree", "paths", file] => tree::paths(file, false),
+        ["tree", "paths", "--json", file] | ["tree", "paths", file, "--json"] => {
+            tree::paths(file, true)
+        }
         ["tree", "schema"] => tree::write_schema(),
         ["tree", "schema", "--check"] => tree::check_schema(),
         ["setup"] => tools::ensure_all(),

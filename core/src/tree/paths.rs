@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, HashSet, VecDeque};
 
 use serde::Serialize;
 
-use super::{Node, NodeId, Risk, ValidTree};
+use super::{EdgeKind, Node, NodeId, Risk, ValidTree};
 use crate::session::Session;
 
 /// The name of the fact that marks a symptom question.
@@ -38,7 +38,9 @@ pub struct PathReport {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SymptomPath {
-    /// The symptom answer first, then each answer given on the way.
+    /// The answers on the way to the symptom question (the platform), the
+    /// symptom answer, then each answer given on the way (not the safety
+    /// check's, which is always the one that goes on).
     pub answers: Vec<PathAnswer>,
     /// The steps after the symptom question, in order.
     pub steps: Vec<PathStep>,
@@ -110,14 +112,18 @@ impl PathReport {
             if question.fact.as_deref() != Some(SYMPTOM_FACT) {
                 continue;
             }
-            let screen = screens_to(tree, node.id());
+            let Some((screen, via)) = shortest_walk_to(tree, node.id()) else {
+                continue;
+            };
             for (i, answer) in question.answers.iter().enumerate() {
+                let mut answers = via.clone();
+                answers.push(PathAnswer {
+                    question: question.id.clone(),
+                    answer: i,
+                    label: answer.label.en().to_owned(),
+                });
                 let walk = Walk {
-                    answers: vec![PathAnswer {
-                        question: question.id.clone(),
-                        answer: i,
-                        label: answer.label.en().to_owned(),
-                    }],
+                    answers,
                     steps: Vec::new(),
                 };
                 follow(tree, &answer.next, screen + 1, walk, &mut symptoms);
@@ -186,11 +192,13 @@ fn follow(tree: &ValidTree, id: &NodeId, screen: usize, walk: Walk, rows: &mut V
                 // Pushed in reverse, so rows come out in answer order.
                 for (i, answer) in question.answers.iter().enumerate().take(followed).rev() {
                     let mut branch = walk.clone();
-                    branch.answers.push(PathAnswer {
-                        question: question.id.clone(),
-                        answer: i,
-                        label: answer.label.en().to_owned(),
-                    });
+                    if !question.safety_check {
+                        branch.answers.push(PathAnswer {
+                            question: question.id.clone(),
+                            answer: i,
+                            label: answer.label.en().to_owned(),
+                        });
+                    }
                     pending.push((answer.next.clone(), screen + 1, branch));
                 }
             }
@@ -199,22 +207,33 @@ fn follow(tree: &ValidTree, id: &NodeId, screen: usize, walk: Walk, rows: &mut V
     }
 }
 
-/// The screen of `target` on the shortest walk from the start (the start is 1).
-fn screens_to(tree: &ValidTree, target: &NodeId) -> usize {
-    let mut seen = HashSet::from([tree.start().id().clone()]);
-    let mut queue = VecDeque::from([(tree.start().id().clone(), 1)]);
-    while let Some((id, screen)) = queue.pop_front() {
+/// The screen of `target` on the shortest walk from the start (the start is
+/// 1) and the answers given on that walk.
+fn shortest_walk_to(tree: &ValidTree, target: &NodeId) -> Option<(usize, Vec<PathAnswer>)> {
+    let start = tree.start().id().clone();
+    let mut seen = HashSet::from([start.clone()]);
+    let mut queue = VecDeque::from([(start, 1, Vec::new())]);
+    while let Some((id, screen, answers)) = queue.pop_front() {
         if &id == target {
-            return screen;
+            return Some((screen, answers));
         }
         let Some(node) = tree.node(&id) else { continue };
         for edge in node.edges() {
-            if seen.insert(edge.target.clone()) {
-                queue.push_back((edge.target.clone(), screen + 1));
+            if !seen.insert(edge.target.clone()) {
+                continue;
             }
+            let mut answers = answers.clone();
+            if let (EdgeKind::Answer(i), Node::Question(q)) = (edge.kind, node) {
+                answers.push(PathAnswer {
+                    question: q.id.clone(),
+                    answer: i,
+                    label: q.answers[i].label.en().to_owned(),
+                });
+            }
+            queue.push_back((edge.target.clone(), screen + 1, answers));
         }
     }
-    0
+    None
 }
 
 /// The longest chain from the start, following at each node a way out whose
@@ -280,7 +299,14 @@ mod tests {
         let tree = Tree::from_json(TREE).expect("valid");
         let report = PathReport::new(&tree);
         let rows: Vec<String> = report.symptoms.iter().map(SymptomPath::label).collect();
-        assert_eq!(rows, ["0 %", "Error › Storage", "Error › Other"]);
+        assert_eq!(
+            rows,
+            [
+                "Android › 0 %",
+                "Android › Error › Storage",
+                "Android › Error › Other"
+            ]
+        );
         let first = &report.symptoms[0];
         assert_eq!(first.screen_of("account"), Some(3));
         assert_eq!(first.screen_of("restart"), Some(4));
