@@ -4,13 +4,15 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { launch, openPage, artifact, BASE_URL } from "./harness.mjs";
+import { trailsTo } from "./trails.mjs";
+import { walkToOutcome } from "./walk.mjs";
 
 let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
 /** The Android path up to its connection test in the default tree. */
-const SPEED_STEP = "#step=0.0.n.n.n";
+const SPEED_STEP = `#step=${trailsTo().get("android-speed")}`;
 
 /** Opens the speed step with `query`, starts the test, returns the event detail. */
 async function runTest(query = "", { beforeStart } = {}) {
@@ -62,10 +64,7 @@ test("the backup size given at the test shows up in the support summary", async 
   await page.locator("#bd-backup-size").fill("2");
   await page.getByRole("button", { name: "Continue", exact: true }).tap();
   // Walk on to the end: every remaining step "not fixed".
-  for (let i = 0; i < 40 && !(await page.locator(".bd-outcome").count()); i++) {
-    if (await page.locator(".bd-confirm").count()) await page.locator(".bd-confirm").tap();
-    await page.getByRole("button", { name: "No, still stuck" }).tap();
-  }
+  await walkToOutcome(page);
   const summary = await page.locator(".bd-summary textarea").inputValue();
   assert.match(summary, /Backup size: 2\.0 GB/);
   assert.match(summary, /Download: \d+\.\d Mbit\/s/);

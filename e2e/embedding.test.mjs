@@ -4,6 +4,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
+import { DEFAULT_TREE } from "./trails.mjs";
 import { launch, openPage, artifact, BASE_URL, PHONE } from "./harness.mjs";
 
 const DESKTOP = { viewport: { width: 1280, height: 800 } };
@@ -61,7 +62,7 @@ test("two <backup-doctor> elements answer taps and fire events independently", a
   assert.equal(seen[0].target, "first", "composed events retarget to the element");
   assert.equal(seen[0].detail.node, "android-symptom");
   assert.equal(seen[0].detail.kind, "question");
-  assert.equal(seen[0].detail.tree, "whatsapp-backup-stuck@2026-11-26.1");
+  assert.equal(seen[0].detail.tree, `${DEFAULT_TREE.id}@${DEFAULT_TREE.revision}`);
   assert.equal(seen[1].detail.node, "android-account");
   assert.match(await inWidget(page, "#second", ".bd-step h2").innerText(), /Which phone/);
   const themes = await page.evaluate(() => ["first", "second"].map((id) =>

@@ -5,7 +5,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { launch, openPage, artifact, BASE_URL } from "./harness.mjs";
-import { DEFAULT_TREE } from "./trails.mjs";
+import { DEFAULT_TREE, trailsTo } from "./trails.mjs";
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -157,7 +157,7 @@ test("privacy: requests only to its own origin, no cookies, only its progress st
   await heading(page).waitFor({ timeout: 15000 });
   await page.locator(".bd-actions button").first().click();
   await page.locator(".bd-actions button").first().click();
-  await page.goto(new URL(`?lang=en#step=0.0.n.n.n`, BASE_URL).href);
+  await page.goto(new URL(`?lang=en#step=${trailsTo().get("android-speed")}`, BASE_URL).href);
   await page.locator(".bd-speed-start").click();
   await page.locator(".bd-report").waitFor({ timeout: 20000 });
   assert.deepEqual([...origins], [new URL(BASE_URL).origin]);

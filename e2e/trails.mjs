@@ -1,30 +1,27 @@
-// The shortest trail (the `#step=` fragment) to every node of a tree, so a
-// test can open any step directly. Tokens as the core's Session writes
-// them: answer index, y (fixed), n (not fixed), m / m0.. (speed test).
+// The shortest trail (the `#step=` fragment) to every node of the default
+// tree, so a test can open any step directly. The core computes them (its
+// path report, `cargo xtask tree paths --json`); `cargo xtask test` writes
+// the report to $TREE_PATHS before the tests start, so there is one
+// definition of how a walk moves, in Rust.
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 
-export const DEFAULT_TREE = JSON.parse(
-  readFileSync(new URL("../core/trees/default.json", import.meta.url), "utf8"));
+const TREE_FILE = new URL("../core/trees/default.json", import.meta.url);
 
-function edges(node) {
-  switch (node.type) {
-    case "question": return node.answers.map((a, i) => [String(i), a.next]);
-    case "fix": return [["n", node.next], ["y", node.fixed]];
-    case "speed_test": return [["m", node.next], ...(node.routes ?? []).map((r, i) => [`m${i}`, r.next])];
-    default: return [];
-  }
+export const DEFAULT_TREE = JSON.parse(readFileSync(TREE_FILE, "utf8"));
+
+function report() {
+  if (process.env.TREE_PATHS) return JSON.parse(readFileSync(process.env.TREE_PATHS, "utf8"));
+  // Run by hand (node --test one.test.mjs): ask the core directly.
+  const out = execFileSync("cargo", ["run", "-q", "-p", "xtask", "--", "tree", "paths", "--json", TREE_FILE.pathname],
+    { encoding: "utf8", cwd: new URL("..", import.meta.url).pathname });
+  return JSON.parse(out);
 }
 
-/** Map of node id -> trail string, breadth first from the start. */
-export function trailsTo(tree = DEFAULT_TREE) {
-  const byId = new Map(tree.nodes.map((n) => [n.id, n]));
-  const trails = new Map([[tree.start, []]]);
-  const queue = [tree.start];
-  while (queue.length) {
-    const id = queue.shift();
-    for (const [token, next] of edges(byId.get(id))) {
-      if (!trails.has(next)) { trails.set(next, [...trails.get(id), token]); queue.push(next); }
-    }
-  }
-  return new Map([...trails].map(([id, t]) => [id, t.join(".")]));
+/** The default tree's path report: {symptoms, longest, trails}. */
+export const PATHS = report();
+
+/** Map of node id -> trail string. */
+export function trailsTo() {
+  return new Map(Object.entries(PATHS.trails));
 }

@@ -7,8 +7,8 @@
 use backup_doctor_core::session::Session;
 use yew::prelude::*;
 
-use crate::browser::location;
 use crate::browser::storage::{ProgressStore, StorageError};
+use crate::browser::{location, measure};
 use crate::state::{resume, Resumed, SharedTree, Walk};
 
 /// What to tell the person about their saved place.
@@ -54,6 +54,7 @@ pub fn use_remembered_walk(tree: &SharedTree, use_link: bool) -> RememberedWalk 
         tree: tree.clone(),
         session: opening.0.clone(),
         speed: None,
+        connection: measure::connection_hint().kind,
     });
     let notice = use_state(|| match (&opening.1, opening.2) {
         (_, Some(e)) => Some(MemoryNotice::Storage(e)),

@@ -4,6 +4,7 @@
 
 use std::rc::Rc;
 
+use backup_doctor_core::known::{ConnectionKind, Known};
 use backup_doctor_core::session::{Choice, RestoreError, Session};
 use backup_doctor_core::speed::SpeedResult;
 use backup_doctor_core::tree::ValidTree;
@@ -35,6 +36,18 @@ pub struct Walk {
     pub session: Session,
     /// The last connection test, for the advice and the support summary.
     pub speed: Option<Rc<SpeedResult>>,
+    /// What the browser said about the connection when the widget opened.
+    pub connection: ConnectionKind,
+}
+
+impl Walk {
+    /// What the walk knows without asking.
+    pub fn known(&self) -> Known<'_> {
+        Known {
+            connection: self.connection,
+            measured: self.speed.as_deref(),
+        }
+    }
 }
 
 /// What the person can do to the walk.
@@ -45,6 +58,9 @@ pub enum WalkAction {
     /// The backup size the person typed (GB), or cleared.
     SetBackupSize(Option<f64>),
     Choose(Choice),
+    /// Continue from the connection test: the tree's routes pick the next
+    /// step by the result (or the test counts as skipped without one).
+    LeaveTest,
     Back,
     Restart,
     /// Go back to this step to answer it differently.
@@ -57,6 +73,7 @@ impl Reducible for Walk {
     fn reduce(self: Rc<Self>, action: WalkAction) -> Rc<Self> {
         let mut session = self.session.clone();
         let mut speed = self.speed.clone();
+        let moved_on = matches!(action, WalkAction::Choose(_) | WalkAction::LeaveTest);
         let changed = match action {
             WalkAction::Measured(result) => {
                 speed = Some(result);
@@ -64,6 +81,7 @@ impl Reducible for Walk {
             }
             WalkAction::SetBackupSize(gb) => session.set_backup_size_gb(gb).is_ok(),
             WalkAction::Choose(choice) => session.choose(&self.tree, choice).is_ok(),
+            WalkAction::LeaveTest => session.leave_test(&self.tree, &self.known()).is_ok(),
             WalkAction::Back => session.back(),
             WalkAction::Restart => {
                 session.restart();
@@ -71,11 +89,21 @@ impl Reducible for Walk {
             }
             WalkAction::RewindTo(step) => session.rewind_to(step).is_ok(),
         };
+        if moved_on {
+            // Questions the browser can answer are not asked (each can be
+            // changed in "Your answers so far").
+            let known = Known {
+                connection: self.connection,
+                measured: speed.as_deref(),
+            };
+            session.answer_known(&self.tree, &known);
+        }
         if changed {
             Rc::new(Walk {
                 tree: self.tree.clone(),
                 session,
                 speed,
+                connection: self.connection,
             })
         } else {
             self

@@ -432,6 +432,19 @@ impl Session {
         answered
     }
 
+    /// Leaves the connection test at the current node: by the first route
+    /// whose condition `known` (with its measurement) meets, by `next` when
+    /// none does, or as skipped when nothing was measured.
+    pub fn leave_test(&mut self, tree: &ValidTree, known: &Known<'_>) -> Result<(), SessionError> {
+        let choice = match (tree.node(&self.current), known.measured) {
+            (Some(Node::SpeedTest(test)), Some(_)) => Choice::Measured {
+                route: test.route_for(known),
+            },
+            _ => Choice::Skipped,
+        };
+        self.choose(tree, choice)
+    }
+
     /// Every choice that fits the current node, in display order: a
     /// question's answers; a fix's fixed, not fixed, skipped; a speed test's
     /// `next`, each route, skipped; nothing at an outcome (or an unknown node).
@@ -494,10 +507,15 @@ impl Session {
             .collect()
     }
 
-    /// Steps taken and an estimate of the total (taken plus the longest way
-    /// left to an outcome, loops counted once).
+    /// Screens passed and an estimate of the total (passed plus the longest
+    /// way left to an outcome, loops counted once).
     pub fn progress(&self, tree: &ValidTree) -> Progress {
-        let done = self.steps.len();
+        // An answer the browser gave was never a screen.
+        let done = self
+            .steps
+            .iter()
+            .filter(|s| !matches!(s.choice, Choice::Known(_)))
+            .count();
         let left = tree.steps_left(&self.current).unwrap_or(0);
         Progress {
             done,

@@ -7,6 +7,7 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
+use backup_doctor_core::known::ConnectionKind;
 use backup_doctor_core::speed::{
     loaded_latency_ms, Decision, EstimatorConfig, LatencyStats, Sample, SpeedResult,
     SpeedTestError, StreamId, TestEnd, ThroughputEstimator,
@@ -65,6 +66,8 @@ pub struct ConnectionHint {
     pub description: Option<String>,
     pub save_data: bool,
     pub cellular: bool,
+    /// `type` as the core reads it (Wi-Fi, cellular, unknown...).
+    pub kind: ConnectionKind,
 }
 
 /// Reads `navigator.connection` where the browser has it.
@@ -86,8 +89,10 @@ pub fn connection_hint() -> ConnectionHint {
         .flatten()
         .collect::<Vec<_>>()
         .join(" ");
+    let kind = ConnectionKind::from_browser_type(kind.as_deref());
     ConnectionHint {
-        cellular: kind.as_deref() == Some("cellular"),
+        cellular: kind == ConnectionKind::Cellular,
+        kind,
         save_data: field("saveData").is_some_and(|v| v.is_truthy()),
         description: (!description.is_empty()).then_some(description),
     }

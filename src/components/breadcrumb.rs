@@ -23,15 +23,17 @@ pub fn breadcrumb(props: &BreadcrumbProps) -> Html {
     let items = props.crumbs.iter().map(|crumb| {
         let step = crumb.step;
         let onclick = props.on_rewind.reform(move |_: MouseEvent| step);
-        let answer = crumb.answer.clone().unwrap_or_else(|| {
-            match crumb.choice {
+        let answer = match (&crumb.answer, crumb.choice) {
+            (Some(label), Choice::Known(_)) => format!("{label} ({})", m.crumb_known),
+            (Some(label), _) => label.clone(),
+            (None, choice) => match choice {
                 Choice::Fixed => m.crumb_fixed,
                 Choice::NotFixed => m.crumb_not_fixed,
                 Choice::Skipped => m.crumb_skipped,
-                Choice::Measured { .. } | Choice::Answer(_) => m.crumb_measured,
+                Choice::Measured { .. } | Choice::Answer(_) | Choice::Known(_) => m.crumb_measured,
             }
-            .to_owned()
-        });
+            .to_owned(),
+        };
         html! {
             <li>
                 { format!("{}: ", crumb.title) }

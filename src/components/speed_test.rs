@@ -6,7 +6,7 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use backup_doctor_core::session::Choice;
-use backup_doctor_core::speed::{condition_holds, SpeedResult};
+use backup_doctor_core::speed::SpeedResult;
 use backup_doctor_core::tree::SpeedTest;
 use yew::prelude::*;
 
@@ -29,6 +29,8 @@ pub struct SpeedTestStepProps {
     pub on_result: Callback<Rc<SpeedResult>>,
     pub on_backup_size: Callback<Option<f64>>,
     pub on_choose: Callback<Choice>,
+    /// Continue: the walk takes the route the result calls for.
+    pub on_continue: Callback<()>,
 }
 
 #[function_component(SpeedTestStep)]
@@ -76,18 +78,8 @@ pub fn speed_test_step(props: &SpeedTestStepProps) -> Html {
         let cancel = cancel.clone();
         Callback::from(move |_: MouseEvent| cancel.borrow().set(true))
     };
-    let on_continue = {
-        let routes = props.step.routes.clone();
-        let result = props.result.clone();
-        props.on_choose.reform(move |_: MouseEvent| match &result {
-            Some(r) => Choice::Measured {
-                route: routes
-                    .iter()
-                    .position(|route| condition_holds(route.when, r)),
-            },
-            None => Choice::Skipped,
-        })
-    };
+    let on_continue = props.on_continue.reform(|_: MouseEvent| ());
+    let on_skip = props.on_choose.reform(|_: MouseEvent| Choice::Skipped);
 
     let controls = match (*live, &props.result) {
         (Some(l), _) => html! {
@@ -119,7 +111,7 @@ pub fn speed_test_step(props: &SpeedTestStepProps) -> Html {
                 <p class="bd-hint">{ m.speed_uses_data }</p>
                 <div class="bd-actions">
                     <button type="button" class="bd-button bd-primary bd-speed-start" onclick={on_start}>{ m.speed_start }</button>
-                    <button type="button" class="bd-button bd-quiet" onclick={on_continue}>{ m.speed_skip }</button>
+                    <button type="button" class="bd-button bd-quiet" onclick={on_skip}>{ m.speed_skip }</button>
                 </div>
             </>
         },

@@ -110,10 +110,11 @@ pub fn troubleshooter(props: &TroubleshooterProps) -> Html {
         Node::SpeedTest(s) => {
             let on_result = dispatch(&walk, WalkAction::Measured);
             let on_backup_size = dispatch(&walk, WalkAction::SetBackupSize);
+            let on_continue = dispatch(&walk, |()| WalkAction::LeaveTest);
             html! {
                 <SpeedTestStep step={s.clone()} lang={lang_attr} messages={m} endpoint={props.endpoint.clone()}
                                result={walk.speed.clone()} backup_size_gb={walk.session.backup_size_gb()}
-                               {on_result} {on_backup_size} on_choose={on_choose} />
+                               {on_result} {on_backup_size} on_choose={on_choose} {on_continue} />
             }
         }
         Node::Outcome(o) => {
@@ -132,6 +133,29 @@ pub fn troubleshooter(props: &TroubleshooterProps) -> Html {
         MemoryNotice::Forgotten => m.forgotten_notice,
     });
     let on_forget = forget.reform(|_: MouseEvent| ());
+    // Right after an answer the browser gave, say so, with the way to change
+    // it: the browser may not be on the phone that has the stuck backup.
+    let crumbs = walk.session.breadcrumb(&walk.tree, lang);
+    let known_answer = crumbs
+        .last()
+        .filter(|c| matches!(c.choice, Choice::Known(_)))
+        .cloned();
+    let known_notice = known_answer.map(|crumb| {
+        let step = crumb.step;
+        let on_change = on_rewind.reform(move |_: MouseEvent| step);
+        let text = m
+            .known_answer_notice
+            .replace("{answer}", crumb.answer.as_deref().unwrap_or_default());
+        html! {
+            <p class="bd-notice bd-known-notice" role="status">
+                { text }{ " " }
+                <button type="button" class="bd-link-button bd-known-change" onclick={on_change}
+                        aria-label={format!("{} {}", m.change_answer, crumb.title)}>
+                    { m.change_answer }
+                </button>
+            </p>
+        }
+    });
     let at_start = walk.session.steps().is_empty();
     html! {
         <div class="bd-walk" ref={root}>
@@ -139,7 +163,8 @@ pub fn troubleshooter(props: &TroubleshooterProps) -> Html {
                 <p class="bd-notice" role="status">{ text }</p>
             }
             <Progress done={progress.done + 1} total={progress.total_estimate + 1} messages={m} />
-            <Breadcrumb crumbs={walk.session.breadcrumb(&walk.tree, lang)} messages={m} on_rewind={on_rewind} />
+            <Breadcrumb {crumbs} messages={m} on_rewind={on_rewind.clone()} />
+            { for known_notice }
             <section class="bd-step" key={node.id().as_str().to_owned()} data-node={node.id().as_str().to_owned()}>
                 <h2 ref={heading} tabindex="-1">{ node.title().text(lang).to_owned() }</h2>
                 { view }

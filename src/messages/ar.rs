@@ -20,6 +20,8 @@ pub const AR: Messages = Messages {
     crumb_skipped: "تم التخطي",
     crumb_fixed: "حلّت المشكلة",
     crumb_measured: "تم الاختبار",
+    crumb_known: "حسب متصفحك",
+    known_answer_notice: "أُجيب بحسب ما يُبلغ عنه متصفحك: “{answer}”. إن لم يكن الأمر كذلك على الهاتف الذي توقفت نسخته الاحتياطية، فغيّر الإجابة.",
     fixed_by: "ما حلّ المشكلة:",
     summary_heading: "ملخص لفريق الدعم",
     summary_hint: "انسخ هذا والصقه في رسالتك، ليعرف فريق الدعم ما جرّبته بالفعل.",

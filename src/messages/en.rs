@@ -20,6 +20,8 @@ pub const EN: Messages = Messages {
     crumb_skipped: "skipped",
     crumb_fixed: "fixed it",
     crumb_measured: "tested",
+    crumb_known: "as your browser reports",
+    known_answer_notice: "Answered from what your browser reports: “{answer}”. If that isn't so on the phone with the stuck backup, change it.",
     fixed_by: "What fixed it:",
     summary_heading: "Summary for support",
     summary_hint: "Copy this and paste it into your message, so support knows what you already tried.",

@@ -20,6 +20,8 @@ pub const ES: Messages = Messages {
     crumb_skipped: "omitido",
     crumb_fixed: "lo solucionó",
     crumb_measured: "medido",
+    crumb_known: "según tu navegador",
+    known_answer_notice: "Respondido según lo que indica tu navegador: “{answer}”. Si no es así en el teléfono con la copia atascada, cámbialo.",
     fixed_by: "Lo que lo solucionó:",
     summary_heading: "Resumen para soporte",
     summary_hint: "Cópialo y pégalo en tu mensaje para que soporte sepa lo que ya probaste.",

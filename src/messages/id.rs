@@ -20,6 +20,8 @@ pub const ID: Messages = Messages {
     crumb_skipped: "dilewati",
     crumb_fixed: "berhasil",
     crumb_measured: "diuji",
+    crumb_known: "menurut browser Anda",
+    known_answer_notice: "Dijawab dari info browser Anda: “{answer}”. Jika tidak begitu di ponsel yang cadangannya macet, ubah jawabannya.",
     fixed_by: "Yang berhasil:",
     summary_heading: "Ringkasan untuk dukungan",
     summary_hint: "Salin ini dan tempel di pesan Anda, supaya tim dukungan tahu apa yang sudah Anda coba.",

@@ -39,6 +39,10 @@ pub struct Messages {
     pub crumb_skipped: &'static str,
     pub crumb_fixed: &'static str,
     pub crumb_measured: &'static str,
+    /// Beside an answer the browser gave ("Wi-Fi (as your browser reports)").
+    pub crumb_known: &'static str,
+    /// On the step after an answer the browser gave: "… “{answer}” …".
+    pub known_answer_notice: &'static str,
     pub fixed_by: &'static str,
     pub summary_heading: &'static str,
     pub summary_hint: &'static str,
@@ -144,6 +148,7 @@ mod tests {
                 "{}",
                 m.progress
             );
+            assert!(m.known_answer_notice.contains("{answer}"));
             for t in [m.dur_under, m.dur_about, m.dur_over] {
                 assert!(t.contains("{n}"), "{t}");
             }

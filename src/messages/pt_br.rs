@@ -20,6 +20,8 @@ pub const PT_BR: Messages = Messages {
     crumb_skipped: "pulado",
     crumb_fixed: "resolveu",
     crumb_measured: "testado",
+    crumb_known: "segundo o seu navegador",
+    known_answer_notice: "Respondido pelo que o seu navegador informa: “{answer}”. Se não for assim no celular com o backup travado, mude a resposta.",
     fixed_by: "O que resolveu:",
     summary_heading: "Resumo para o suporte",
     summary_hint: "Copie e cole na sua mensagem, para o suporte saber o que você já tentou.",
