@@ -159,7 +159,7 @@ mod tests {
         let table = paths_markdown(&report);
         assert_eq!(
             table.lines().filter(|l| l.starts_with("| ")).count(),
-            report.symptoms.len() + 1,
+            report.symptoms.len() + 2,
             "{table}"
         );
         assert!(table.contains("android-key-check*"), "{table}");
