@@ -262,10 +262,19 @@ fn a_person_on_mobile_data_gets_the_mobile_data_step_first() {
             step,
             "screen 3 is the mobile-data step"
         );
-        assert!(
-            session.encode_trail().ends_with("k1"),
-            "{}",
-            session.encode_trail()
+        let trail = session.encode_trail();
+        assert!(trail.ends_with("k1"), "{trail}");
+        // A link or saved progress with the browser's answer lands there too.
+        let replayed = Session::from_trail(&tree, &trail).expect("the trail replays");
+        assert_eq!(replayed.current().as_str(), step);
+        assert_eq!(
+            replayed.breadcrumb(&tree, "en")[2].answer.as_deref(),
+            Some("Mobile data")
+        );
+        assert_eq!(
+            replayed.progress(&tree).done,
+            2,
+            "the browser's answer was no screen"
         );
     }
     // Stuck at a percentage: the test's cellular route leads to it.
