@@ -17,7 +17,7 @@ use serde_json::Value;
 use thiserror::Error;
 
 use crate::known::Known;
-use crate::tree::{Node, NodeId, Outcome, ValidTree};
+use crate::tree::{Node, NodeId, Note, Outcome, ValidTree};
 
 /// How long a saved walk stays useful: 30 days, in milliseconds.
 pub const MAX_AGE_MS: u64 = 30 * 24 * 60 * 60 * 1000;
@@ -325,6 +325,10 @@ pub struct Session {
     start: NodeId,
     current: NodeId,
     steps: Vec<Step>,
+    /// The later steps of the walk while the person is back at an earlier
+    /// one (after Back or "Change"), oldest first: choosing the same again
+    /// brings them all back, Forward brings back one.
+    ahead: Vec<Step>,
     backup_size_gb: Option<f64>,
 }
 
@@ -336,6 +340,7 @@ impl Session {
             current: start.clone(),
             start,
             steps: Vec::new(),
+            ahead: Vec::new(),
             backup_size_gb: None,
         }
     }
@@ -361,7 +366,86 @@ impl Session {
     /// Records `choice` at the current node and moves on. A choice that
     /// does not fit the node (wrong kind, index past the end, walk ended)
     /// is refused and nothing changes.
+    ///
+    /// After Back or "Change", the later steps are kept: the same choice
+    /// as before brings every one of them back; another choice keeps those
+    /// the new way still passes (in order) and drops the rest (see
+    /// [`Session::would_drop`], so the widget can ask first).
     pub fn choose(&mut self, tree: &ValidTree, choice: Choice) -> Result<(), SessionError> {
+        self.step(tree, choice)?;
+        let mut ahead = std::mem::take(&mut self.ahead);
+        // The old answer at this step is the one just replaced.
+        if ahead
+            .first()
+            .is_some_and(|old| self.steps.last().is_some_and(|new| new.node == old.node))
+        {
+            ahead.remove(0);
+        }
+        for later in ahead {
+            if later.node == self.current && self.step(tree, later.choice).is_err() {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// How many answers after this step, kept by Back or "Change",
+    /// `choice` would drop (0 when it is the same choice as before, or
+    /// nothing is kept).
+    pub fn would_drop(&self, tree: &ValidTree, choice: Choice) -> usize {
+        let mut trial = self.clone();
+        if trial.choose(tree, choice).is_err() {
+            return 0;
+        }
+        let kept = trial.steps.len().saturating_sub(self.steps.len() + 1);
+        let replaced = usize::from(
+            self.ahead
+                .first()
+                .is_some_and(|old| old.node == self.current),
+        );
+        self.ahead.len().saturating_sub(replaced + kept)
+    }
+
+    /// The later steps kept while the person is back at an earlier one.
+    pub fn ahead(&self) -> &[Step] {
+        &self.ahead
+    }
+
+    /// Takes the next kept step again (the browser's Forward); `false` when
+    /// there is none.
+    pub fn forward(&mut self, tree: &ValidTree) -> bool {
+        if self.ahead.is_empty() {
+            return false;
+        }
+        let next = self.ahead.remove(0);
+        if next.node != self.current || self.step(tree, next.choice).is_err() {
+            self.ahead.clear();
+            return false;
+        }
+        true
+    }
+
+    /// Moves to the place a trail names (a link, or the browser's Back and
+    /// Forward through the steps' history entries): when the trail is part
+    /// of this walk, the steps after it are kept as with Back; otherwise the
+    /// walk is the trail's.
+    pub fn go_to(&mut self, tree: &ValidTree, trail: &str) -> Result<(), SessionError> {
+        let mut whole = self.clone();
+        while whole.forward(tree) {}
+        let target = Session::from_trail(tree, trail)?;
+        let n = target.steps.len();
+        let shares = whole.steps.len() >= n && whole.steps[..n] == target.steps[..];
+        let backup_size_gb = self.backup_size_gb;
+        *self = target;
+        self.backup_size_gb = backup_size_gb;
+        if shares {
+            self.ahead = whole.steps[n..].to_vec();
+        }
+        Ok(())
+    }
+
+    /// One step, without looking at the kept later steps.
+    fn step(&mut self, tree: &ValidTree, choice: Choice) -> Result<(), SessionError> {
         let node = tree
             .node(&self.current)
             .ok_or_else(|| SessionError::UnknownNode {
@@ -460,11 +544,13 @@ impl Session {
         }
     }
 
-    /// Undoes the last step; `false` when already at the start.
+    /// Goes back one step, keeping it (and every later one) to come back
+    /// to; `false` when already at the start.
     pub fn back(&mut self) -> bool {
         match self.steps.pop() {
             Some(step) => {
-                self.current = step.node;
+                self.current = step.node.clone();
+                self.ahead.insert(0, step);
                 true
             }
             None => false,
@@ -474,18 +560,22 @@ impl Session {
     /// Back to the start, forgetting every step (the backup size stays).
     pub fn restart(&mut self) {
         self.steps.clear();
+        self.ahead.clear();
         self.current = self.start.clone();
     }
 
     /// Returns to the step with this index so the person can choose again
-    /// there; that step and every later one are forgotten.
+    /// there; that step and every later one are kept until they choose (see
+    /// [`Session::choose`]).
     pub fn rewind_to(&mut self, step: usize) -> Result<(), SessionError> {
         let len = self.steps.len();
         let Some(target) = self.steps.get(step) else {
             return Err(SessionError::NoSuchStep { index: step, len });
         };
         self.current = target.node.clone();
-        self.steps.truncate(step);
+        let mut later = self.steps.split_off(step);
+        later.append(&mut self.ahead);
+        self.ahead = later;
         Ok(())
     }
 
@@ -539,6 +629,30 @@ impl Session {
             }
         }
         facts
+    }
+
+    /// The notes of the current step that fit what the walk did: a step
+    /// counts as done when answered "Yes" or "No, still stuck", and a copy
+    /// counts as its original too.
+    pub fn notes<'t>(&self, tree: &'t ValidTree) -> Vec<&'t Note> {
+        let mut done: Vec<&NodeId> = Vec::new();
+        for step in &self.steps {
+            if matches!(step.choice, Choice::Fixed | Choice::NotFixed) {
+                done.push(&step.node);
+                if let Some(original) = tree.node(&step.node).and_then(Node::copy_of) {
+                    done.push(original);
+                }
+            }
+        }
+        let did = |ids: &[NodeId]| ids.iter().any(|id| done.contains(&id));
+        tree.node(&self.current)
+            .map(Node::notes)
+            .unwrap_or_default()
+            .iter()
+            .filter(|note| {
+                (note.if_done.is_empty() || did(&note.if_done)) && !did(&note.unless_done)
+            })
+            .collect()
     }
 
     /// The fix the person said fixed it (the last one, if several).
@@ -628,7 +742,7 @@ impl Session {
                 token: token.chars().take(16).collect(),
             })?;
             session
-                .choose(tree, choice)
+                .step(tree, choice)
                 .map_err(|reason| SessionError::TrailDoesNotFit {
                     position,
                     reason: Box::new(reason),

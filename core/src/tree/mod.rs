@@ -265,6 +265,9 @@ pub struct Fix {
     /// [`Question::safety_check`]).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub safety_check: bool,
+    /// Texts shown under the steps only when they fit the walk so far.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<Note>,
     /// Where "Yes, it's fixed" leads.
     pub fixed: NodeId,
     /// Where "No, still stuck" and "Skip this step" lead.
@@ -392,6 +395,28 @@ pub struct Outcome {
     /// Rich text: what now, where to get help.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<Localized>,
+    /// Texts shown under the body only when the walk did (or did not do)
+    /// certain steps.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<Note>,
+}
+
+/// A text shown only when it fits what the person actually did: "you
+/// turned videos off" after the videos step, "don't delete any backup"
+/// only if they did not. A step counts as done when it was answered "Yes"
+/// or "No, still stuck" (not skipped); a copy counts as its original.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Note {
+    /// Rich text.
+    pub text: Localized,
+    /// Shown only if the walk did one of these steps.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub if_done: Vec<NodeId>,
+    /// Shown only if the walk did none of these steps.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unless_done: Vec<NodeId>,
 }
 
 /// How a walk ended.
@@ -480,6 +505,15 @@ impl Node {
             Node::Fix(f) => f.copy_of.as_ref(),
             Node::SpeedTest(s) => s.copy_of.as_ref(),
             Node::Outcome(_) => None,
+        }
+    }
+
+    /// The conditional texts of a fix or an outcome.
+    pub fn notes(&self) -> &[Note] {
+        match self {
+            Node::Fix(f) => &f.notes,
+            Node::Outcome(o) => &o.notes,
+            Node::Question(_) | Node::SpeedTest(_) => &[],
         }
     }
 

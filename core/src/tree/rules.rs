@@ -221,6 +221,23 @@ fn check_node(node: &Node, at: &str, langs: &[String], known: &HashSet<&str>, ou
     }
     let texts = Texts { id, langs };
     texts.plain(node.title(), &pointer(at, "title"), out);
+    for (i, note) in node.notes().iter().enumerate() {
+        let note_at = format!("{at}/notes/{i}");
+        texts.rich(&note.text, &pointer(&note_at, "text"), true, out);
+        for (field, ids) in [("if_done", &note.if_done), ("unless_done", &note.unless_done)] {
+            for (j, target) in ids.iter().enumerate() {
+                if !known.contains(target.as_str()) {
+                    out.push(
+                        id,
+                        &format!("{note_at}/{field}/{j}"),
+                        ProblemKind::UnknownReference {
+                            target: target.clone(),
+                        },
+                    );
+                }
+            }
+        }
+    }
     if let Some(body) = node.body() {
         texts.rich(body, &pointer(at, "body"), false, out);
     }
@@ -349,6 +366,7 @@ fn check_copy(
                 ("confirm", copy.confirm.is_some()),
                 ("risk", copy.risk.is_some()),
                 ("safety_check", copy.safety_check),
+                ("notes", !copy.notes.is_empty()),
             ] {
                 if present {
                     own_texts.push(own(name));

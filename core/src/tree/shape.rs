@@ -49,6 +49,8 @@ enum Shape {
     Index,
     Flag,
     Risk,
+    Notes,
+    Ids,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -108,6 +110,7 @@ const FIX: &[Field] = &[
     opt("confirm", Shape::Text),
     opt("risk", Shape::Risk),
     opt("safety_check", Shape::Flag),
+    opt("notes", Shape::Notes),
     req("fixed", Shape::Id),
     req("next", Shape::Id),
 ];
@@ -124,10 +127,16 @@ const OUTCOME: &[Field] = &[
     req("outcome", Shape::OutcomeKind),
     req("title", Shape::Text),
     opt("body", Shape::Text),
+    opt("notes", Shape::Notes),
 ];
 const ANSWER: &[Field] = &[own("label", Shape::Text), req("next", Shape::Id)];
 const ROUTE: &[Field] = &[req("when", Shape::Condition), req("next", Shape::Id)];
 const KNOWN: &[Field] = &[req("when", Shape::Condition), req("answer", Shape::Index)];
+const NOTE: &[Field] = &[
+    req("text", Shape::Text),
+    opt("if_done", Shape::Ids),
+    opt("unless_done", Shape::Ids),
+];
 
 const TREE_FIELDS: &[&str] = &["format", "id", "revision", "langs", "start", "nodes"];
 const NODE_TYPES: &[&str] = &["question", "fix", "speed_test", "outcome"];
@@ -410,7 +419,15 @@ fn check_value(value: &Value, shape: Shape, path: &str, copy: bool, report: &mut
             Some(_) => {}
             None => report.push(path, wrong("a string", value)),
         },
-        Shape::Answers | Shape::Routes | Shape::Known => {
+        Shape::Ids => match value.as_array() {
+            Some(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    check_value(item, Shape::Id, &format!("{path}/{i}"), copy, report);
+                }
+            }
+            None => report.push(path, wrong("a list of node ids", value)),
+        },
+        Shape::Answers | Shape::Routes | Shape::Known | Shape::Notes => {
             let (fields, what) = match shape {
                 Shape::Answers => (
                     ANSWER,
@@ -419,6 +436,10 @@ fn check_value(value: &Value, shape: Shape, path: &str, copy: bool, report: &mut
                 Shape::Routes => (
                     ROUTE,
                     "a route like {\"when\": \"offline\", \"next\": \"...\"}",
+                ),
+                Shape::Notes => (
+                    NOTE,
+                    "a note like {\"text\": {...}, \"if_done\": [\"...\"]}",
                 ),
                 _ => (
                     KNOWN,
@@ -601,7 +622,12 @@ mod tests {
                 "{kind} required"
             );
         }
-        for (def, table) in [("Answer", ANSWER), ("Route", ROUTE), ("KnownAnswer", KNOWN)] {
+        for (def, table) in [
+            ("Answer", ANSWER),
+            ("Route", ROUTE),
+            ("KnownAnswer", KNOWN),
+            ("Note", NOTE),
+        ] {
             assert_eq!(keys(&defs[def]), names(table, &[]), "{def} fields");
             assert_eq!(listed(&defs[def]), required(table, &[]), "{def} required");
         }
