@@ -108,6 +108,16 @@ pub fn app(props: &AppProps) -> Html {
                 let _ = html.set_attribute("dir", direction(lang));
             }
         });
+        // ...and its theme: the page around the card follows it too.
+        let theme = props.config.theme.as_str();
+        use_effect_with(theme, move |theme| {
+            let html = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.document_element());
+            if let (true, Some(html)) = (standalone, html) {
+                let _ = html.set_attribute("data-theme", theme);
+            }
+        });
     }
     let on_retry = {
         let attempt = attempt.clone();
@@ -132,11 +142,11 @@ pub fn app(props: &AppProps) -> Html {
     };
     html! {
         <div class="bd-widget" data-theme={props.config.theme.as_str()} lang={lang.clone()} dir={direction(&lang)}
-             data-backup-doctor-root="">
+             data-backup-doctor-root="" data-version={crate::VERSION}>
             // `data-backup-doctor-root` is `panic::ROOT_ATTR`: the panic panel goes here.
+            // The version is for support (markup and summary), not for people.
             <header class="bd-header">
                 <p class="bd-brand">{ messages.brand }</p>
-                <span class="bd-version">{ concat!("v", env!("CARGO_PKG_VERSION")) }</span>
             </header>
             if *english_only {
                 <p class="bd-notice" role="status">{ messages.translation_unavailable }</p>

@@ -28,6 +28,10 @@ pub const DEFAULT_TREE_EN_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/d
 /// (Trunk copies `core/trees/default.json` there).
 pub const DEFAULT_TREE_PATH: &str = "trees/default.json";
 
+/// The widget's version, in its markup (`data-version`) and in the support
+/// summary.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
 /// Marks the standalone page's mount point (`index.html`). Without it the
 /// module does nothing at start-up: in script mode `embed.js` calls
 /// [`embed::mount`] instead.

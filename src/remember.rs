@@ -8,6 +8,7 @@ use backup_doctor_core::session::Session;
 use yew::prelude::*;
 
 use crate::browser::storage::{ProgressStore, StorageError};
+use crate::browser::history::StepHistory;
 use crate::browser::{location, measure};
 use crate::state::{resume, Resumed, SharedTree, Walk};
 
@@ -55,7 +56,18 @@ pub fn use_remembered_walk(tree: &SharedTree, use_link: bool) -> RememberedWalk 
         session: opening.0.clone(),
         speed: None,
         connection: measure::connection_hint().kind,
+        undo: None,
     });
+    // Each step a history entry (standalone page and iframe; an element in
+    // a host page leaves the host's history alone).
+    let history = {
+        let walk = walk.clone();
+        use_memo((), move |_| {
+            use_link.then(|| {
+                StepHistory::new(move |trail| walk.dispatch(crate::state::WalkAction::GoTo(trail)))
+            })
+        })
+    };
     let notice = use_state(|| match (&opening.1, opening.2) {
         (_, Some(e)) => Some(MemoryNotice::Storage(e)),
         (Resumed::Saved, None) => Some(MemoryNotice::Restored),
@@ -66,9 +78,10 @@ pub fn use_remembered_walk(tree: &SharedTree, use_link: bool) -> RememberedWalk 
         let store = store.clone();
         let notice = notice.clone();
         let walk = walk.clone();
+        let history = history.clone();
         use_effect_with(walk.session.encode_trail(), move |trail| {
-            if use_link {
-                location::set_fragment_trail(trail);
+            if let Some(history) = history.as_ref() {
+                history.record(trail);
             }
             if let Err(e) = remember(&store, &walk.session, &walk.tree) {
                 notice.set(Some(MemoryNotice::Storage(e)));

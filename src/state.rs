@@ -38,6 +38,23 @@ pub struct Walk {
     pub speed: Option<Rc<SpeedResult>>,
     /// What the browser said about the connection when the widget opened.
     pub connection: ConnectionKind,
+    /// The walk as it was before the last "Start over" or the last change
+    /// that dropped later answers, for Undo.
+    pub undo: Option<Rc<Undo>>,
+}
+
+/// A walk to go back to, and why.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Undo {
+    pub session: Session,
+    pub reason: UndoReason,
+}
+
+/// What Undo would undo.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum UndoReason {
+    StartedOver,
+    AnswersDropped,
 }
 
 impl Walk {
@@ -65,6 +82,13 @@ pub enum WalkAction {
     Restart,
     /// Go back to this step to answer it differently.
     RewindTo(usize),
+    /// The browser's Back or Forward landed on this trail.
+    GoTo(String),
+    /// Back to the walk before the last "Start over" or dropping change.
+    Undo,
+    /// Return to where the person was, every later answer kept (after
+    /// "Change" and then "Keep my answers").
+    KeepAnswers,
 }
 
 impl Reducible for Walk {
@@ -74,20 +98,54 @@ impl Reducible for Walk {
         let mut session = self.session.clone();
         let mut speed = self.speed.clone();
         let moved_on = matches!(action, WalkAction::Choose(_) | WalkAction::LeaveTest);
+        let mut undo = match action {
+            WalkAction::Measured(_) | WalkAction::SetBackupSize(_) => self.undo.clone(),
+            _ => None,
+        };
+        let before = self.session.clone();
         let changed = match action {
             WalkAction::Measured(result) => {
                 speed = Some(result);
                 true
             }
             WalkAction::SetBackupSize(gb) => session.set_backup_size_gb(gb).is_ok(),
-            WalkAction::Choose(choice) => session.choose(&self.tree, choice).is_ok(),
+            WalkAction::Choose(choice) => {
+                if session.would_drop(&self.tree, choice) > 0 {
+                    undo = Some(Rc::new(Undo {
+                        session: before.clone(),
+                        reason: UndoReason::AnswersDropped,
+                    }));
+                }
+                session.choose(&self.tree, choice).is_ok()
+            }
             WalkAction::LeaveTest => session.leave_test(&self.tree, &self.known()).is_ok(),
             WalkAction::Back => session.back(),
             WalkAction::Restart => {
+                if !session.steps().is_empty() {
+                    undo = Some(Rc::new(Undo {
+                        session: before.clone(),
+                        reason: UndoReason::StartedOver,
+                    }));
+                }
                 session.restart();
                 true
             }
             WalkAction::RewindTo(step) => session.rewind_to(step).is_ok(),
+            WalkAction::GoTo(trail) => session.go_to(&self.tree, &trail).is_ok(),
+            WalkAction::KeepAnswers => {
+                let mut moved = false;
+                while session.forward(&self.tree) {
+                    moved = true;
+                }
+                moved
+            }
+            WalkAction::Undo => match &self.undo {
+                Some(point) => {
+                    session = point.session.clone();
+                    true
+                }
+                None => false,
+            },
         };
         if moved_on {
             // Questions the browser can answer are not asked (each can be
@@ -98,12 +156,13 @@ impl Reducible for Walk {
             };
             session.answer_known(&self.tree, &known);
         }
-        if changed {
+        if changed || undo != self.undo {
             Rc::new(Walk {
                 tree: self.tree.clone(),
                 session,
                 speed,
                 connection: self.connection,
+                undo,
             })
         } else {
             self

@@ -129,6 +129,15 @@ pub struct FactAnswer {
     pub answer: usize,
 }
 
+/// The phone a walk is about, as far as the tree says (its `platform` fact).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Platform {
+    /// Android: Google Account and Google Drive.
+    Android,
+    /// iPhone: iCloud.
+    Iphone,
+}
+
 /// Why a choice, a rewind or a trail was refused.
 #[derive(Debug, Clone, PartialEq, Error)]
 pub enum SessionError {
@@ -278,6 +287,8 @@ pub struct Summary {
     pub outcome: Option<String>,
     /// (name, value) pairs of the speed test, filled in by the widget.
     pub measured: Vec<(String, String)>,
+    /// The widget's version, filled in by the widget (for support).
+    pub widget: Option<String>,
 }
 
 impl Summary {
@@ -315,6 +326,9 @@ impl Summary {
             lines.push(format!("Result: {outcome}"));
         }
         lines.push(format!("Guide: {}", self.tree));
+        if let Some(version) = &self.widget {
+            lines.push(format!("Widget: v{version}"));
+        }
         lines.join("\n")
     }
 }
@@ -544,17 +558,21 @@ impl Session {
         }
     }
 
-    /// Goes back one step, keeping it (and every later one) to come back
-    /// to; `false` when already at the start.
+    /// Goes back one screen, keeping the steps to come back to; `false`
+    /// when already at the start. Answers the browser gave were no screen,
+    /// so Back passes them too (they can be changed in the answers so far).
     pub fn back(&mut self) -> bool {
-        match self.steps.pop() {
-            Some(step) => {
-                self.current = step.node.clone();
-                self.ahead.insert(0, step);
-                true
+        let mut moved = false;
+        while let Some(step) = self.steps.pop() {
+            self.current = step.node.clone();
+            let known = matches!(step.choice, Choice::Known(_));
+            self.ahead.insert(0, step);
+            moved = true;
+            if !known {
+                break;
             }
-            None => false,
         }
+        moved
     }
 
     /// Back to the start, forgetting every step (the backup size stays).
@@ -653,6 +671,21 @@ impl Session {
                 (note.if_done.is_empty() || did(&note.if_done)) && !did(&note.unless_done)
             })
             .collect()
+    }
+
+    /// The phone the walk is about: the English label of the answer to the
+    /// `platform` fact, when it names Android or the iPhone.
+    pub fn platform(&self, tree: &ValidTree) -> Option<Platform> {
+        let fact = self.facts().remove("platform")?;
+        let label = answer_label(tree.node(&fact.node), Choice::Answer(fact.answer), "en")?;
+        let label = label.to_ascii_lowercase();
+        if label.contains("android") {
+            Some(Platform::Android)
+        } else if label.contains("iphone") || label.contains("ios") {
+            Some(Platform::Iphone)
+        } else {
+            None
+        }
     }
 
     /// The fix the person said fixed it (the last one, if several).
@@ -834,6 +867,7 @@ impl Session {
             fixed_by: self.fixed_by().as_ref().map(title),
             outcome: self.outcome(tree).map(|o| o.title.text(lang).to_owned()),
             measured: Vec::new(),
+            widget: None,
         }
     }
 }

@@ -96,3 +96,20 @@ fn start_over_forgets_the_kept_steps_too() {
     s.restart();
     assert!(s.ahead().is_empty() && s.steps().is_empty());
 }
+
+#[test]
+fn back_passes_an_answer_the_browser_gave() {
+    use backup_doctor_core::known::{ConnectionKind, Known};
+    let tree = tree();
+    let mut s = Session::new(&tree);
+    s.choose(&tree, Choice::Answer(0)).expect("Android");
+    s.choose(&tree, Choice::Answer(3)).expect("waiting for Wi-Fi");
+    let known = Known {
+        connection: ConnectionKind::Wifi,
+        measured: None,
+    };
+    assert_eq!(s.answer_known(&tree, &known), 1);
+    assert_eq!(s.current().as_str(), "android-data-saver");
+    assert!(s.back());
+    assert_eq!(s.current().as_str(), "android-symptom", "not the question nobody saw");
+}

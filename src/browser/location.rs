@@ -32,15 +32,8 @@ pub fn fragment_trail() -> Option<String> {
     Some(js_sys::decode_uri_component(trail).ok()?.into())
 }
 
-/// Writes the trail into the fragment without adding a history entry (in an
-/// iframe, history entries would also pile up in the host page's history).
-pub fn set_fragment_trail(trail: &str) {
-    let Some(window) = web_sys::window() else {
-        return;
-    };
+/// The fragment that names a step: `#step=<trail>`.
+pub fn step_url(trail: &str) -> String {
     let encoded: String = js_sys::encode_uri_component(trail).into();
-    let url = format!("#{STEP_KEY}{encoded}");
-    if let Ok(history) = window.history() {
-        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
-    }
+    format!("#{STEP_KEY}{encoded}")
 }

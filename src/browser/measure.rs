@@ -136,11 +136,13 @@ pub async fn run(
             if let (Some(mbps), TestEnd::Stable | TestEnd::Budget | TestEnd::TimeCap) =
                 (download_mbps, result.stop_reason)
             {
+                // The upload's own figure comes only when it ends: show no
+                // number (not the download's) and an open-ended bar.
                 on_live(Live {
                     phase: Phase::Upload,
-                    mbps: Some(mbps),
+                    mbps: None,
                     elapsed_ms: now() - start,
-                    fraction: 1.0,
+                    fraction: 0.0,
                 });
                 let max = if hint.save_data || hint.cellular {
                     UPLOAD_MAX_BYTES_METERED

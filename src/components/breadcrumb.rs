@@ -36,7 +36,7 @@ pub fn breadcrumb(props: &BreadcrumbProps) -> Html {
         };
         html! {
             <li>
-                { format!("{}: ", crumb.title) }
+                { label_with_colon(&crumb.title) }
                 <span class="bd-crumb-answer">{ answer }</span>
                 { " " }
                 <button type="button" class="bd-link-button" {onclick}
@@ -53,5 +53,15 @@ pub fn breadcrumb(props: &BreadcrumbProps) -> Html {
                 <ol>{ for items }</ol>
             </details>
         </nav>
+    }
+}
+
+/// "Platform: " but "Which phone? " (a title that ends in its own
+/// punctuation gets no colon after it).
+fn label_with_colon(title: &str) -> String {
+    if title.ends_with(['?', ':', '؟', '？']) {
+        format!("{title} ")
+    } else {
+        format!("{title}: ")
     }
 }

@@ -55,9 +55,10 @@ pub fn fix_step(props: &FixStepProps) -> Html {
                     <h3>{ m.before_you_do_this }</h3>
                     <RichText source={warning.text(lang).to_owned()} />
                 </div>
+                // The safe choice is the primary one; the risky one looks risky.
                 <div class="bd-actions">
-                    <button type="button" class="bd-button bd-primary bd-confirm" onclick={on_confirm}>{ confirm_label }</button>
-                    <button type="button" class="bd-button bd-quiet" onclick={choose(Choice::Skipped)}>{ m.skip_step }</button>
+                    <button type="button" class="bd-button bd-primary bd-skip-risk" onclick={choose(Choice::Skipped)}>{ m.skip_step }</button>
+                    <button type="button" class="bd-button bd-risky bd-confirm" onclick={on_confirm}>{ confirm_label }</button>
                 </div>
             </>
         };

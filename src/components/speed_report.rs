@@ -1,11 +1,15 @@
-//! A finished connection test in plain words: the figures, why it stopped
-//! if it stopped early, how long the person's backup may take here (with
-//! and without videos), and what to change.
+//! A finished connection test in plain words, verdict first: the backup
+//! size (asked before the verdict, in GB or MB, with where the phone shows
+//! it), then one sentence on what the connection means for this backup
+//! ("slow, not stuck: leave it on Wi-Fi and charging for about 5 hours"),
+//! what to change, and the figures behind a "Details" disclosure.
 
 use std::rc::Rc;
 
+use backup_doctor_core::session::Platform;
 use backup_doctor_core::speed::{
-    advise, human_duration_range, Advice, BackupEstimate, Basis, SpeedResult, TestEnd,
+    advise, human_duration_range, verdict, Advice, BackupEstimate, Basis, SpeedResult, TestEnd,
+    Verdict,
 };
 use yew::prelude::*;
 
@@ -16,40 +20,75 @@ use crate::messages::Messages;
 pub struct SpeedReportProps {
     pub result: Rc<SpeedResult>,
     pub backup_size_gb: Option<f64>,
+    /// The phone the walk is about, for where it shows the backup size.
+    pub platform: Option<Platform>,
     pub messages: &'static Messages,
     /// Language for numbers and durations.
     pub lang: AttrValue,
     pub on_backup_size: Callback<Option<f64>>,
 }
 
+/// The unit the person types the size in.
+#[derive(Clone, Copy, PartialEq)]
+enum Unit {
+    Gb,
+    Mb,
+}
+
+impl Unit {
+    fn to_gb(self, value: f64) -> f64 {
+        match self {
+            Unit::Gb => value,
+            Unit::Mb => value / 1000.0,
+        }
+    }
+}
+
 #[function_component(SpeedReport)]
 pub fn speed_report(props: &SpeedReportProps) -> Html {
     let m = props.messages;
     let r = &props.result;
-    let videos_gb = use_state(|| None::<f64>);
+    let lang = props.lang.as_str();
+    let unit = use_state(|| Unit::Gb);
+    let size_text = use_state(|| props.backup_size_gb.map(|g| g.to_string()).unwrap_or_default());
+    let videos_text = use_state(String::new);
     let size_error = use_state(|| false);
-    let on_size = {
+    let emit_size = {
         let cb = props.on_backup_size.clone();
         let size_error = size_error.clone();
+        move |text: &str, unit: Unit| match parse_number(text) {
+            Ok(value) => {
+                size_error.set(false);
+                cb.emit(value.map(|v| unit.to_gb(v)));
+            }
+            Err(()) => size_error.set(true),
+        }
+    };
+    let on_size = {
+        let (size_text, unit, emit_size) = (size_text.clone(), unit.clone(), emit_size.clone());
         Callback::from(move |e: InputEvent| {
             let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-            match parse_gb(&input.value()) {
-                Ok(gb) => {
-                    size_error.set(false);
-                    cb.emit(gb);
-                }
-                Err(()) => size_error.set(true),
-            }
+            emit_size(&input.value(), *unit);
+            size_text.set(input.value());
+        })
+    };
+    let on_unit = {
+        let (size_text, unit) = (size_text.clone(), unit.clone());
+        Callback::from(move |e: Event| {
+            let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
+            let chosen = if select.value() == "mb" { Unit::Mb } else { Unit::Gb };
+            unit.set(chosen);
+            emit_size(&size_text, chosen);
         })
     };
     let on_videos = {
-        let videos_gb = videos_gb.clone();
+        let videos_text = videos_text.clone();
         Callback::from(move |e: InputEvent| {
             let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-            videos_gb.set(parse_gb(&input.value()).ok().flatten());
+            videos_text.set(input.value());
         })
     };
-    let lang = props.lang.as_str();
+    let videos_gb = parse_number(&videos_text).ok().flatten().map(|v| unit.to_gb(v));
     let figure = |v: Option<f64>, unit: &str, digits: u8| match v {
         Some(v) => format!("{} {unit}", intl::number(lang, v, digits)),
         None => m.not_measured.to_owned(),
@@ -59,50 +98,102 @@ pub fn speed_report(props: &SpeedReportProps) -> Html {
         (_, Some(e)) => Some(format!("{} {e}.", m.stopped_because)),
         _ => None,
     };
-    let advice: Vec<Advice> = advise(r, props.backup_size_gb)
-        .into_iter()
-        .filter(|a| !matches!(a, Advice::BackupTime(_)))
+    // The verdict says whether the connection is fine or offline; the list
+    // keeps what to change.
+    let advice: Vec<&'static str> = advise(r, props.backup_size_gb)
+        .iter()
+        .filter_map(|a| advice_text(m, a))
         .collect();
+    let size_help = match props.platform {
+        Some(Platform::Android) => m.backup_size_help_android,
+        Some(Platform::Iphone) => m.backup_size_help_ios,
+        None => m.backup_size_help,
+    };
+    let basis = BackupEstimate::new(1.0, r.upload_mbps, r.download_mbps).map(|e| match e.basis {
+        Basis::Upload => m.basis_upload,
+        Basis::DownloadProxy { .. } => m.basis_download,
+    });
     html! {
         <section class="bd-report" aria-labelledby="bd-report-heading">
             <h3 id="bd-report-heading">{ m.results_heading }</h3>
-            <dl class="bd-figures">
-                <dt>{ m.download }</dt><dd class="bd-download">{ figure(r.download_mbps, m.mbps, 1) }</dd>
-                <dt>{ m.upload }</dt><dd class="bd-upload">{ figure(r.upload_mbps, m.mbps, 1) }</dd>
-                <dt>{ m.latency }</dt><dd>{ figure(r.latency_ms, m.ms, 0) }</dd>
-                <dt>{ m.loaded_latency }</dt><dd>{ figure(r.loaded_latency_ms, m.ms, 0) }</dd>
-            </dl>
             if let Some(text) = stopped { <p class="bd-stopped">{ text }</p> }
             <div class="bd-field">
                 <label for="bd-backup-size">{ m.backup_size_label }</label>
-                <input id="bd-backup-size" type="text" inputmode="decimal" autocomplete="off"
-                       value={props.backup_size_gb.map(|g| g.to_string()).unwrap_or_default()}
-                       aria-describedby="bd-backup-size-help" aria-invalid={size_error.to_string()} oninput={on_size} />
-                <p id="bd-backup-size-help" class="bd-hint">{ if *size_error { m.size_invalid } else { m.backup_size_help } }</p>
-                <label for="bd-videos-size">{ m.videos_size_label }</label>
-                <input id="bd-videos-size" type="text" inputmode="decimal" autocomplete="off" oninput={on_videos} />
+                <div class="bd-size">
+                    <input id="bd-backup-size" type="text" inputmode="decimal" autocomplete="off"
+                           value={(*size_text).clone()} aria-describedby="bd-backup-size-help"
+                           aria-invalid={size_error.to_string()} oninput={on_size} />
+                    <select id="bd-backup-unit" aria-label={m.size_unit_label} onchange={on_unit}>
+                        <option value="gb" selected={*unit == Unit::Gb}>{ "GB" }</option>
+                        <option value="mb" selected={*unit == Unit::Mb}>{ "MB" }</option>
+                    </select>
+                </div>
+                <p id="bd-backup-size-help" class="bd-hint">{ if *size_error { m.size_invalid } else { size_help } }</p>
             </div>
-            { estimate(m, lang, r, props.backup_size_gb, *videos_gb) }
-            <ul class="bd-advice">
-                { for advice.iter().filter_map(|a| advice_text(m, a)).map(|t| html! { <li>{ t }</li> }) }
-            </ul>
+            <p class="bd-verdict"><strong>{ verdict_text(m, lang, r, props.backup_size_gb) }</strong></p>
+            { without_videos(m, lang, r, props.backup_size_gb, videos_gb) }
+            if !advice.is_empty() {
+                <ul class="bd-advice">{ for advice.iter().map(|t| html! { <li>{ *t }</li> }) }</ul>
+            }
+            <details class="bd-details">
+                <summary>{ m.details_label }</summary>
+                <dl class="bd-figures">
+                    <dt>{ m.download }</dt><dd class="bd-download"><bdi>{ figure(r.download_mbps, m.mbps, 1) }</bdi></dd>
+                    <dt>{ m.upload }</dt><dd class="bd-upload"><bdi>{ figure(r.upload_mbps, m.mbps, 1) }</bdi></dd>
+                    <dt>{ m.latency }</dt><dd><bdi>{ figure(r.latency_ms, m.ms, 0) }</bdi></dd>
+                    <dt>{ m.loaded_latency }</dt><dd><bdi>{ figure(r.loaded_latency_ms, m.ms, 0) }</bdi></dd>
+                </dl>
+                if let Some(basis) = basis { <p class="bd-hint">{ basis }</p> }
+                <div class="bd-field">
+                    <label for="bd-videos-size">{ m.videos_size_label }</label>
+                    <input id="bd-videos-size" type="text" inputmode="decimal" autocomplete="off"
+                           value={(*videos_text).clone()} oninput={on_videos} />
+                </div>
+            </details>
         </section>
     }
 }
 
 /// "2.5", "2,5", "" (cleared); anything else is an error.
-fn parse_gb(text: &str) -> Result<Option<f64>, ()> {
+fn parse_number(text: &str) -> Result<Option<f64>, ()> {
     let t = text.trim().replace(',', ".");
     if t.is_empty() {
         return Ok(None);
     }
     match t.parse::<f64>() {
-        Ok(v) if v.is_finite() && v > 0.0 && v < 10_000.0 => Ok(Some(v)),
+        Ok(v) if v.is_finite() && v > 0.0 && v < 10_000_000.0 => Ok(Some(v)),
         _ => Err(()),
     }
 }
 
-fn estimate(
+/// The verdict as a sentence: the time for this size where it is known.
+fn verdict_text(m: &Messages, lang: &str, r: &SpeedResult, size: Option<f64>) -> String {
+    let timed = |template: &str, e: &BackupEstimate| {
+        template
+            .replace("{size}", &gigabytes(lang, size.unwrap_or_default()))
+            .replace(
+                "{time}",
+                &intl::duration(lang, m, human_duration_range(e.low_hours, e.high_hours)),
+            )
+    };
+    match verdict(r, size) {
+        Verdict::Offline => m.verdict_offline.to_owned(),
+        Verdict::NotMeasured => m.verdict_not_measured.to_owned(),
+        Verdict::TooSlow { estimate: Some(e) } => timed(m.verdict_too_slow, &e),
+        Verdict::TooSlow { estimate: None } => m.verdict_too_slow_no_size.to_owned(),
+        Verdict::Unsteady => m.verdict_unsteady.to_owned(),
+        Verdict::SlowNotStuck { estimate } => timed(m.verdict_slow_not_stuck, &estimate),
+        Verdict::FastEnough { estimate: Some(e) } => timed(m.verdict_fast, &e),
+        Verdict::FastEnough { estimate: None } => m.verdict_fast_no_size.to_owned(),
+    }
+}
+
+/// "3 GB", the number worded by the browser for the language.
+fn gigabytes(lang: &str, gb: f64) -> String {
+    format!("{} GB", intl::number(lang, gb, if gb < 10.0 { 1 } else { 0 }))
+}
+
+fn without_videos(
     m: &Messages,
     lang: &str,
     r: &SpeedResult,
@@ -110,45 +201,33 @@ fn estimate(
     videos: Option<f64>,
 ) -> Html {
     let Some(size) = size else {
-        return html! { <p class="bd-estimate">{ m.ask_size }</p> };
-    };
-    let Some(total) = BackupEstimate::new(size, r.upload_mbps, r.download_mbps) else {
         return html! {};
     };
-    let basis = match total.basis {
-        Basis::Upload => m.basis_upload,
-        Basis::DownloadProxy { .. } => m.basis_download,
-    };
-    let line = |template: &str, gb: f64, e: &BackupEstimate| {
-        template
-            .replace("{size}", &intl::number(lang, gb, 1))
-            .replace(
-                "{time}",
-                &intl::duration(lang, m, human_duration_range(e.low_hours, e.high_hours)),
-            )
-    };
-    let without = videos.filter(|v| *v < size).and_then(|v| {
+    let Some((gb, e)) = videos.filter(|v| *v < size).and_then(|v| {
         BackupEstimate::new(size - v, r.upload_mbps, r.download_mbps).map(|e| (size - v, e))
-    });
-    html! {
-        <div class="bd-estimate">
-            <p><strong>{ line(m.estimate_total, size, &total) }</strong></p>
-            if let Some((gb, e)) = without { <p>{ line(m.estimate_without_videos, gb, &e) }</p> }
-            <p class="bd-hint">{ basis }</p>
-        </div>
-    }
+    }) else {
+        return html! {};
+    };
+    let text = m
+        .estimate_without_videos
+        .replace("{size}", &intl::number(lang, gb, 1))
+        .replace(
+            "{time}",
+            &intl::duration(lang, m, human_duration_range(e.low_hours, e.high_hours)),
+        );
+    html! { <p class="bd-estimate">{ text }</p> }
 }
 
+/// What to change; the verdict already says whether the connection is
+/// fine, offline or unmeasured, so those are not repeated.
 fn advice_text(m: &Messages, a: &Advice) -> Option<&'static str> {
     Some(match a {
-        Advice::Offline => m.advice_offline,
-        Advice::NotMeasured => m.advice_not_measured,
         Advice::VerySlowUpload { .. } => m.advice_slow_upload,
         Advice::UnstableConnection => m.advice_unstable,
         Advice::BusyConnection => m.advice_busy,
         Advice::Cellular => m.advice_cellular,
         Advice::SaveDataOn => m.advice_save_data,
-        Advice::GoodConnection => m.advice_good,
-        Advice::BackupTime(_) => return None,
+        Advice::Offline => m.advice_offline,
+        Advice::NotMeasured | Advice::GoodConnection | Advice::BackupTime(_) => return None,
     })
 }

@@ -5,7 +5,7 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use backup_doctor_core::session::Choice;
+use backup_doctor_core::session::{Choice, Platform};
 use backup_doctor_core::speed::SpeedResult;
 use backup_doctor_core::tree::SpeedTest;
 use yew::prelude::*;
@@ -26,6 +26,8 @@ pub struct SpeedTestStepProps {
     /// The last finished test, if any.
     pub result: Option<Rc<SpeedResult>>,
     pub backup_size_gb: Option<f64>,
+    /// The phone the walk is about (for where it shows the backup size).
+    pub platform: Option<Platform>,
     pub on_result: Callback<Rc<SpeedResult>>,
     pub on_backup_size: Callback<Option<f64>>,
     pub on_choose: Callback<Choice>,
@@ -85,12 +87,21 @@ pub fn speed_test_step(props: &SpeedTestStepProps) -> Html {
         (Some(l), _) => html! {
             <div class="bd-live">
                 <p class="bd-phase">{ phase_text(m, l.phase) }</p>
+                // Each number with its unit isolated, so right-to-left text
+                // never runs two figures together.
                 <p class="bd-live-figure" aria-hidden="true">
-                    { l.mbps.map(|v| format!("{} {}", intl::number(&props.lang, v, 1), m.mbps)).unwrap_or_default() }
-                    { format!(" · {} {}", intl::number(&props.lang, l.elapsed_ms / 1000.0, 1), m.elapsed) }
+                    if let Some(v) = l.mbps {
+                        <bdi>{ format!("{} {}", intl::number(&props.lang, v, 1), m.mbps) }</bdi>{ " · " }
+                    }
+                    <bdi>{ format!("{} {}", intl::number(&props.lang, l.elapsed_ms / 1000.0, 1), m.elapsed) }</bdi>
                 </p>
-                <progress class="bd-progress-bar" max="100" value={((l.fraction * 100.0) as u32).to_string()}
-                          aria-label={phase_text(m, l.phase)}></progress>
+                if l.phase == Phase::Upload {
+                    // The upload reports nothing until it ends: an open-ended bar.
+                    <progress class="bd-progress-bar" aria-label={phase_text(m, l.phase)}></progress>
+                } else {
+                    <progress class="bd-progress-bar" max="100" value={((l.fraction * 100.0) as u32).to_string()}
+                              aria-label={phase_text(m, l.phase)}></progress>
+                }
                 <div class="bd-actions">
                     <button type="button" class="bd-button bd-speed-cancel" onclick={on_cancel}>{ m.speed_cancel }</button>
                 </div>
@@ -98,7 +109,7 @@ pub fn speed_test_step(props: &SpeedTestStepProps) -> Html {
         },
         (None, Some(result)) => html! {
             <>
-                <SpeedReport result={result.clone()} backup_size_gb={props.backup_size_gb}
+                <SpeedReport result={result.clone()} backup_size_gb={props.backup_size_gb} platform={props.platform}
                              messages={m} lang={props.lang.clone()} on_backup_size={props.on_backup_size.clone()} />
                 <div class="bd-actions">
                     <button type="button" class="bd-button bd-primary" onclick={on_continue}>{ m.continue_label }</button>

@@ -18,7 +18,7 @@ use crate::components::speed_test::SpeedTestStep;
 use crate::messages::Messages;
 use crate::remember::{use_remembered_walk, MemoryNotice, RememberedWalk};
 use crate::reporting::{host_events, measured_lines};
-use crate::state::{SharedTree, Walk, WalkAction};
+use crate::state::{SharedTree, UndoReason, Walk, WalkAction};
 
 #[derive(Properties, PartialEq)]
 pub struct TroubleshooterProps {
@@ -79,9 +79,16 @@ pub fn troubleshooter(props: &TroubleshooterProps) -> Html {
         // A ValidTree contains every node a session can reach.
         return html! {};
     };
+    // A choice that would drop later answers (after Back or "Change") is
+    // asked about first; the change can then be undone.
+    let pending = use_state(|| None::<(Choice, usize)>);
     let on_choose = {
         let walk = walk.clone();
-        Callback::from(move |c: Choice| walk.dispatch(WalkAction::Choose(c)))
+        let pending = pending.clone();
+        Callback::from(move |c: Choice| match walk.session.would_drop(&walk.tree, c) {
+            0 => walk.dispatch(WalkAction::Choose(c)),
+            dropped => pending.set(Some((c, dropped))),
+        })
     };
     let on_rewind = {
         let walk = walk.clone();
@@ -96,6 +103,17 @@ pub fn troubleshooter(props: &TroubleshooterProps) -> Html {
         Callback::from(move |_: MouseEvent| walk.dispatch(WalkAction::Restart))
     };
     let progress = walk.session.progress(&walk.tree);
+    // Texts that fit what the person did so far ("you deleted the old
+    // backup..."): above a fix's instructions, under an outcome's body.
+    let notes = walk.session.notes(&walk.tree);
+    let notes = (!notes.is_empty()).then(|| {
+        html! {
+            <div class="bd-notes">
+                { for notes.iter().map(|n| html! { <RichText source={n.text.text(lang).to_owned()} /> }) }
+            </div>
+        }
+    });
+    let is_outcome = matches!(node, Node::Outcome(_));
     let lang_attr = props.lang.clone();
     let view = match &node {
         Node::Question(q) => html! {
@@ -114,11 +132,13 @@ pub fn troubleshooter(props: &TroubleshooterProps) -> Html {
             html! {
                 <SpeedTestStep step={s.clone()} lang={lang_attr} messages={m} endpoint={props.endpoint.clone()}
                                result={walk.speed.clone()} backup_size_gb={walk.session.backup_size_gb()}
+                               platform={walk.session.platform(&walk.tree)}
                                {on_result} {on_backup_size} on_choose={on_choose} {on_continue} />
             }
         }
         Node::Outcome(o) => {
             let mut summary = walk.session.summary(&walk.tree, lang);
+            summary.widget = Some(crate::VERSION.to_owned());
             if let Some(r) = &walk.speed {
                 summary.measured = measured_lines(m, r);
             }
@@ -133,6 +153,47 @@ pub fn troubleshooter(props: &TroubleshooterProps) -> Html {
         MemoryNotice::Forgotten => m.forgotten_notice,
     });
     let on_forget = forget.reform(|_: MouseEvent| ());
+    let confirm_change = pending.map(|(choice, dropped)| {
+        let on_change = {
+            let (walk, pending) = (walk.clone(), pending.clone());
+            Callback::from(move |_: MouseEvent| {
+                pending.set(None);
+                walk.dispatch(WalkAction::Choose(choice));
+            })
+        };
+        let on_keep = {
+            let (walk, pending) = (walk.clone(), pending.clone());
+            Callback::from(move |_: MouseEvent| {
+                pending.set(None);
+                walk.dispatch(WalkAction::KeepAnswers);
+            })
+        };
+        html! {
+            <div class="bd-warning bd-change-confirm" role="alertdialog" aria-labelledby="bd-change-text">
+                <p id="bd-change-text">{ m.change_drops.replace("{count}", &dropped.to_string()) }</p>
+                <div class="bd-actions">
+                    <button type="button" class="bd-button bd-primary bd-keep-answers" onclick={on_keep}>{ m.change_keep }</button>
+                    <button type="button" class="bd-button bd-risky bd-change-answer" onclick={on_change}>{ m.change_confirm }</button>
+                </div>
+            </div>
+        }
+    });
+    let undo_notice = walk.undo.as_ref().map(|undo| {
+        let text = match undo.reason {
+            UndoReason::StartedOver => m.restarted_notice,
+            UndoReason::AnswersDropped => m.answers_dropped_notice,
+        };
+        let on_undo = {
+            let walk = walk.clone();
+            Callback::from(move |_: MouseEvent| walk.dispatch(WalkAction::Undo))
+        };
+        html! {
+            <p class="bd-notice bd-undo-notice" role="status">
+                { text }{ " " }
+                <button type="button" class="bd-link-button bd-undo" onclick={on_undo}>{ m.undo }</button>
+            </p>
+        }
+    });
     // Right after an answer the browser gave, say so, with the way to change
     // it: the browser may not be on the phone that has the stuck backup.
     let crumbs = walk.session.breadcrumb(&walk.tree, lang);
@@ -162,12 +223,16 @@ pub fn troubleshooter(props: &TroubleshooterProps) -> Html {
             if let Some(text) = notice {
                 <p class="bd-notice" role="status">{ text }</p>
             }
+            { for undo_notice }
             <Progress done={progress.done + 1} total={progress.total_estimate + 1} messages={m} />
             <Breadcrumb {crumbs} messages={m} on_rewind={on_rewind.clone()} />
             { for known_notice }
             <section class="bd-step" key={node.id().as_str().to_owned()} data-node={node.id().as_str().to_owned()}>
                 <h2 ref={heading} tabindex="-1">{ node.title().text(lang).to_owned() }</h2>
+                { for confirm_change }
+                if !is_outcome { { for notes.clone() } }
                 { view }
+                if is_outcome { { for notes } }
             </section>
             if !at_start {
                 <nav class="bd-nav">

@@ -87,6 +87,28 @@ pub struct Messages {
     pub estimate_without_videos: &'static str,
     pub basis_upload: &'static str,
     pub basis_download: &'static str,
+    pub backup_size_help_android: &'static str,
+    pub backup_size_help_ios: &'static str,
+    pub size_unit_label: &'static str,
+    pub verdict_offline: &'static str,
+    pub verdict_not_measured: &'static str,
+    /// "… a {size} backup needs {time} …".
+    pub verdict_too_slow: &'static str,
+    pub verdict_too_slow_no_size: &'static str,
+    pub verdict_unsteady: &'static str,
+    /// "… a {size} backup needs {time} …".
+    pub verdict_slow_not_stuck: &'static str,
+    /// "… a {size} backup needs {time} …".
+    pub verdict_fast: &'static str,
+    pub verdict_fast_no_size: &'static str,
+    pub details_label: &'static str,
+    /// "… the {count} answers after it …".
+    pub change_drops: &'static str,
+    pub change_confirm: &'static str,
+    pub change_keep: &'static str,
+    pub undo: &'static str,
+    pub answers_dropped_notice: &'static str,
+    pub restarted_notice: &'static str,
     pub ask_size: &'static str,
     pub advice_offline: &'static str,
     pub advice_not_measured: &'static str,
@@ -149,6 +171,10 @@ mod tests {
                 m.progress
             );
             assert!(m.known_answer_notice.contains("{answer}"));
+            for t in [m.verdict_too_slow, m.verdict_slow_not_stuck, m.verdict_fast] {
+                assert!(t.contains("{size}") && t.contains("{time}"), "{t}");
+            }
+            assert!(m.change_drops.contains("{count}"));
             for t in [m.dur_under, m.dur_about, m.dur_over] {
                 assert!(t.contains("{n}"), "{t}");
             }

@@ -15,6 +15,7 @@ mod estimator;
 mod latency;
 mod result;
 mod series;
+mod verdict;
 
 pub use advice::{
     advise, condition_holds, Advice, Condition, BUSY_LATENCY_FACTOR, BUSY_LATENCY_MIN_RISE_MS,
@@ -32,3 +33,4 @@ pub use estimator::{
 };
 pub use latency::{loaded_latency_ms, median, LatencyStats};
 pub use result::{finite, SpeedResult, SpeedTestError, TestEnd};
+pub use verdict::{verdict, Verdict, SLOW_NOT_STUCK_HOURS};
