@@ -34,7 +34,7 @@ function loadSheet() {
     const sheet = new CSSStyleSheet();
     // The host's inherited styles stop at the shadow boundary: `all:
     // initial` resets what would inherit (font-size, colour, ...).
-    sheet.replaceSync(`:host { all: initial !important; display: block !important; font-size: 16px !important; }\n${css}`);
+    sheet.replaceSync(`:host { all: initial !important; display: block !important; font-size: 16px !important; color-scheme: inherit !important; }\n${css}`);
     return sheet;
   });
   return sheetReady;

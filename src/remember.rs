@@ -7,8 +7,8 @@
 use backup_doctor_core::session::Session;
 use yew::prelude::*;
 
-use crate::browser::storage::{ProgressStore, StorageError};
 use crate::browser::history::StepHistory;
+use crate::browser::storage::{ProgressStore, StorageError};
 use crate::browser::{location, measure};
 use crate::state::{resume, Resumed, SharedTree, Walk};
 
@@ -96,7 +96,7 @@ pub fn use_remembered_walk(tree: &SharedTree, use_link: bool) -> RememberedWalk 
         let walk = walk.clone();
         Callback::from(move |()| {
             let _ = store.clear();
-            walk.dispatch(crate::state::WalkAction::Restart);
+            walk.dispatch(crate::state::WalkAction::Forget);
             notice.set(Some(MemoryNotice::Forgotten));
         })
     };

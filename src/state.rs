@@ -80,6 +80,8 @@ pub enum WalkAction {
     LeaveTest,
     Back,
     Restart,
+    /// "Forget my progress": back to the start, with nothing to undo.
+    Forget,
     /// Go back to this step to answer it differently.
     RewindTo(usize),
     /// The browser's Back or Forward landed on this trail.
@@ -111,8 +113,11 @@ impl Reducible for Walk {
             WalkAction::SetBackupSize(gb) => session.set_backup_size_gb(gb).is_ok(),
             WalkAction::Choose(choice) => {
                 if session.would_drop(&self.tree, choice) > 0 {
+                    // Undo returns to where the person was before "Change".
+                    let mut whole = before.clone();
+                    while whole.forward(&self.tree) {}
                     undo = Some(Rc::new(Undo {
-                        session: before.clone(),
+                        session: whole,
                         reason: UndoReason::AnswersDropped,
                     }));
                 }
@@ -127,6 +132,10 @@ impl Reducible for Walk {
                         reason: UndoReason::StartedOver,
                     }));
                 }
+                session.restart();
+                true
+            }
+            WalkAction::Forget => {
                 session.restart();
                 true
             }

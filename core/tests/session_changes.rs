@@ -103,7 +103,8 @@ fn back_passes_an_answer_the_browser_gave() {
     let tree = tree();
     let mut s = Session::new(&tree);
     s.choose(&tree, Choice::Answer(0)).expect("Android");
-    s.choose(&tree, Choice::Answer(3)).expect("waiting for Wi-Fi");
+    s.choose(&tree, Choice::Answer(3))
+        .expect("waiting for Wi-Fi");
     let known = Known {
         connection: ConnectionKind::Wifi,
         measured: None,
@@ -111,5 +112,9 @@ fn back_passes_an_answer_the_browser_gave() {
     assert_eq!(s.answer_known(&tree, &known), 1);
     assert_eq!(s.current().as_str(), "android-data-saver");
     assert!(s.back());
-    assert_eq!(s.current().as_str(), "android-symptom", "not the question nobody saw");
+    assert_eq!(
+        s.current().as_str(),
+        "android-symptom",
+        "not the question nobody saw"
+    );
 }

@@ -13,7 +13,10 @@ fn did(tree: &ValidTree, session: &Session, original: &str) -> bool {
     session.steps().iter().any(|s| {
         matches!(s.choice, Choice::Fixed | Choice::NotFixed)
             && (s.node == original
-                || tree.node(&s.node).and_then(Node::copy_of).is_some_and(|o| o == original))
+                || tree
+                    .node(&s.node)
+                    .and_then(Node::copy_of)
+                    .is_some_and(|o| o == original))
     })
 }
 
@@ -86,5 +89,8 @@ fn every_walk_shows_only_the_notes_that_fit_what_it_did() {
         }
     }
     assert!(outcomes > 500, "walked {outcomes} ends");
-    assert!(after_delete > 0 && videos_off > 0, "the conditions are met on some walks");
+    assert!(
+        after_delete > 0 && videos_off > 0,
+        "the conditions are met on some walks"
+    );
 }

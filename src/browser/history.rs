@@ -75,7 +75,10 @@ impl StepHistory {
 /// Whether `longer` is `shorter` with more steps after it.
 fn extends(longer: &str, shorter: &str) -> bool {
     longer.len() > shorter.len()
-        && (shorter.is_empty() || longer.strip_prefix(shorter).is_some_and(|rest| rest.starts_with('.')))
+        && (shorter.is_empty()
+            || longer
+                .strip_prefix(shorter)
+                .is_some_and(|rest| rest.starts_with('.')))
 }
 
 fn steps(trail: &str) -> usize {
@@ -100,7 +103,11 @@ fn depth() -> usize {
 
 fn state(depth: usize) -> JsValue {
     let object = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&object, &JsValue::from_str(DEPTH_KEY), &JsValue::from_f64(depth as f64));
+    let _ = js_sys::Reflect::set(
+        &object,
+        &JsValue::from_str(DEPTH_KEY),
+        &JsValue::from_f64(depth as f64),
+    );
     object.into()
 }
 

@@ -14,6 +14,9 @@ use crate::messages::Messages;
 pub struct OutcomeStepProps {
     pub outcome: Outcome,
     pub summary: Summary,
+    /// The outcome's notes that fit the walk, in the person's language.
+    #[prop_or_default]
+    pub notes: Vec<AttrValue>,
     pub lang: AttrValue,
     pub messages: &'static Messages,
 }
@@ -29,6 +32,11 @@ pub fn outcome_step(props: &OutcomeStepProps) -> Html {
         <div class="bd-outcome" data-outcome={kind}>
             if let Some(body) = &props.outcome.body {
                 <RichText source={body.text(&props.lang).to_owned()} />
+            }
+            if !props.notes.is_empty() {
+                <div class="bd-notes">
+                    { for props.notes.iter().map(|n| html! { <RichText source={n.clone()} /> }) }
+                </div>
             }
             if let (OutcomeKind::Resolved, Some(fix)) = (props.outcome.outcome, &props.summary.fixed_by) {
                 <p class="bd-fixed-by">{ m.fixed_by }{ " " }<strong>{ fix.clone() }</strong></p>

@@ -50,7 +50,12 @@ pub fn speed_report(props: &SpeedReportProps) -> Html {
     let r = &props.result;
     let lang = props.lang.as_str();
     let unit = use_state(|| Unit::Gb);
-    let size_text = use_state(|| props.backup_size_gb.map(|g| g.to_string()).unwrap_or_default());
+    let size_text = use_state(|| {
+        props
+            .backup_size_gb
+            .map(|g| g.to_string())
+            .unwrap_or_default()
+    });
     let videos_text = use_state(String::new);
     let size_error = use_state(|| false);
     let emit_size = {
@@ -76,7 +81,11 @@ pub fn speed_report(props: &SpeedReportProps) -> Html {
         let (size_text, unit) = (size_text.clone(), unit.clone());
         Callback::from(move |e: Event| {
             let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
-            let chosen = if select.value() == "mb" { Unit::Mb } else { Unit::Gb };
+            let chosen = if select.value() == "mb" {
+                Unit::Mb
+            } else {
+                Unit::Gb
+            };
             unit.set(chosen);
             emit_size(&size_text, chosen);
         })
@@ -88,7 +97,10 @@ pub fn speed_report(props: &SpeedReportProps) -> Html {
             videos_text.set(input.value());
         })
     };
-    let videos_gb = parse_number(&videos_text).ok().flatten().map(|v| unit.to_gb(v));
+    let videos_gb = parse_number(&videos_text)
+        .ok()
+        .flatten()
+        .map(|v| unit.to_gb(v));
     let figure = |v: Option<f64>, unit: &str, digits: u8| match v {
         Some(v) => format!("{} {unit}", intl::number(lang, v, digits)),
         None => m.not_measured.to_owned(),
@@ -170,10 +182,17 @@ fn parse_number(text: &str) -> Result<Option<f64>, ()> {
 fn verdict_text(m: &Messages, lang: &str, r: &SpeedResult, size: Option<f64>) -> String {
     let timed = |template: &str, e: &BackupEstimate| {
         template
-            .replace("{size}", &gigabytes(lang, size.unwrap_or_default()))
+            .replace(
+                "{size}",
+                &isolated(&gigabytes(lang, size.unwrap_or_default())),
+            )
             .replace(
                 "{time}",
-                &intl::duration(lang, m, human_duration_range(e.low_hours, e.high_hours)),
+                &isolated(&intl::duration(
+                    lang,
+                    m,
+                    human_duration_range(e.low_hours, e.high_hours),
+                )),
             )
     };
     match verdict(r, size) {
@@ -188,9 +207,21 @@ fn verdict_text(m: &Messages, lang: &str, r: &SpeedResult, size: Option<f64>) ->
     }
 }
 
+/// A figure with its unit kept together inside a sentence of either
+/// direction (first-strong isolate … pop directional isolate), so an
+/// Arabic sentence never reads "GB 3".
+fn isolated(figure: &str) -> String {
+    format!("\u{2068}{figure}\u{2069}")
+}
+
 /// "3 GB", the number worded by the browser for the language.
 fn gigabytes(lang: &str, gb: f64) -> String {
-    format!("{} GB", intl::number(lang, gb, if gb < 10.0 { 1 } else { 0 }))
+    let digits = if gb.fract() == 0.0 || gb >= 10.0 {
+        0
+    } else {
+        1
+    };
+    format!("{} GB", intl::number(lang, gb, digits))
 }
 
 fn without_videos(

@@ -85,10 +85,12 @@ pub fn troubleshooter(props: &TroubleshooterProps) -> Html {
     let on_choose = {
         let walk = walk.clone();
         let pending = pending.clone();
-        Callback::from(move |c: Choice| match walk.session.would_drop(&walk.tree, c) {
-            0 => walk.dispatch(WalkAction::Choose(c)),
-            dropped => pending.set(Some((c, dropped))),
-        })
+        Callback::from(
+            move |c: Choice| match walk.session.would_drop(&walk.tree, c) {
+                0 => walk.dispatch(WalkAction::Choose(c)),
+                dropped => pending.set(Some((c, dropped))),
+            },
+        )
     };
     let on_rewind = {
         let walk = walk.clone();
@@ -105,15 +107,19 @@ pub fn troubleshooter(props: &TroubleshooterProps) -> Html {
     let progress = walk.session.progress(&walk.tree);
     // Texts that fit what the person did so far ("you deleted the old
     // backup..."): above a fix's instructions, under an outcome's body.
-    let notes = walk.session.notes(&walk.tree);
-    let notes = (!notes.is_empty()).then(|| {
+    let notes: Vec<AttrValue> = walk
+        .session
+        .notes(&walk.tree)
+        .iter()
+        .map(|n| AttrValue::from(n.text.text(lang).to_owned()))
+        .collect();
+    let fix_notes = (!notes.is_empty() && matches!(node, Node::Fix(_))).then(|| {
         html! {
             <div class="bd-notes">
-                { for notes.iter().map(|n| html! { <RichText source={n.text.text(lang).to_owned()} /> }) }
+                { for notes.iter().map(|n| html! { <RichText source={n.clone()} /> }) }
             </div>
         }
     });
-    let is_outcome = matches!(node, Node::Outcome(_));
     let lang_attr = props.lang.clone();
     let view = match &node {
         Node::Question(q) => html! {
@@ -142,7 +148,7 @@ pub fn troubleshooter(props: &TroubleshooterProps) -> Html {
             if let Some(r) = &walk.speed {
                 summary.measured = measured_lines(m, r);
             }
-            html! { <OutcomeStep outcome={o.clone()} {summary} lang={lang_attr} messages={m} /> }
+            html! { <OutcomeStep outcome={o.clone()} {summary} notes={notes.clone()} lang={lang_attr} messages={m} /> }
         }
     };
     let notice = notice.map(|n| match n {
@@ -230,9 +236,8 @@ pub fn troubleshooter(props: &TroubleshooterProps) -> Html {
             <section class="bd-step" key={node.id().as_str().to_owned()} data-node={node.id().as_str().to_owned()}>
                 <h2 ref={heading} tabindex="-1">{ node.title().text(lang).to_owned() }</h2>
                 { for confirm_change }
-                if !is_outcome { { for notes.clone() } }
+                { for fix_notes }
                 { view }
-                if is_outcome { { for notes } }
             </section>
             if !at_start {
                 <nav class="bd-nav">

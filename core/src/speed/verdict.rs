@@ -93,10 +93,14 @@ mod tests {
 
     #[test]
     fn two_mbit_up_and_3_gb_is_slow_not_stuck_with_the_time() {
-        let Verdict::SlowNotStuck { estimate } = verdict(&measured(30.0, Some(2.0)), Some(3.0)) else {
+        let Verdict::SlowNotStuck { estimate } = verdict(&measured(30.0, Some(2.0)), Some(3.0))
+        else {
             panic!("a 3 GB backup at 2 Mbit/s up takes hours");
         };
-        assert!(estimate.low_hours > 3.0 && estimate.high_hours < 6.0, "{estimate:?}");
+        assert!(
+            estimate.low_hours > 3.0 && estimate.high_hours < 6.0,
+            "{estimate:?}"
+        );
     }
 
     #[test]
@@ -113,7 +117,10 @@ mod tests {
 
     #[test]
     fn a_very_slow_upload_or_half_a_day_is_too_slow() {
-        assert!(matches!(verdict(&measured(20.0, Some(0.4)), None), Verdict::TooSlow { .. }));
+        assert!(matches!(
+            verdict(&measured(20.0, Some(0.4)), None),
+            Verdict::TooSlow { .. }
+        ));
         assert!(matches!(
             verdict(&measured(20.0, Some(1.5)), Some(15.0)),
             Verdict::TooSlow { estimate: Some(_) }

@@ -224,7 +224,10 @@ fn check_node(node: &Node, at: &str, langs: &[String], known: &HashSet<&str>, ou
     for (i, note) in node.notes().iter().enumerate() {
         let note_at = format!("{at}/notes/{i}");
         texts.rich(&note.text, &pointer(&note_at, "text"), true, out);
-        for (field, ids) in [("if_done", &note.if_done), ("unless_done", &note.unless_done)] {
+        for (field, ids) in [
+            ("if_done", &note.if_done),
+            ("unless_done", &note.unless_done),
+        ] {
             for (j, target) in ids.iter().enumerate() {
                 if !known.contains(target.as_str()) {
                     out.push(
