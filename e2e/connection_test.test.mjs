@@ -117,3 +117,27 @@ test("fault: offline says what to check first", async () => {
   assert.match(await page.locator(".bd-advice").innerText(), /offline/);
   await page.context().close();
 });
+
+test("a slow uplink (1 Mbit/s) gets a measured upload and a verdict with the hours it needs, not an error", async () => {
+  const { page, detail } = await runTest("?speedtest=/__fault/endpoint/slowup");
+  assert.equal(detail.error, null, JSON.stringify(detail));
+  assert.equal(detail.uploadTiming, "server");
+  assert.equal(detail.uploadAtMost, false);
+  assert.ok(detail.uploadMbps > 0.8 && detail.uploadMbps < 1.2, `upload ${detail.uploadMbps}`);
+  assert.ok(detail.downloadMbps > 20 * detail.uploadMbps, "a fast download beside it");
+  await page.locator("#bd-backup-size").fill("3");
+  const verdict = (await page.locator(".bd-verdict").innerText()).replace(/[\u2066-\u2069]/g, "");
+  // About 1 Mbit/s sits on the "very slow" line of the advice rules: either
+  // verdict is right, and both give the hours.
+  assert.match(verdict, /3 GB backup needs about \d+–\d+ hours: it (is probably slow, not stuck|may never finish in one go)/);
+  await page.context().close();
+});
+
+test("against a Cloudflare-style edge (empty __up answer, Server-Timing only) the browser times the upload", async () => {
+  const { page, detail } = await runTest("?speedtest=/__fault/endpoint/cloudflare");
+  assert.equal(detail.error, null, JSON.stringify(detail));
+  assert.equal(detail.uploadTiming, "browser");
+  assert.ok(detail.uploadMbps > 0 && Number.isFinite(detail.uploadMbps), JSON.stringify(detail));
+  assertNoNonsense(await page.locator(".bd-widget").innerText());
+  await page.context().close();
+});

@@ -10,6 +10,11 @@
 //!   base URL, so the widget's `speedtest` setting can point at a
 //!   misbehaving endpoint; for `drop` and `stall` the latency probes
 //!   (`bytes=0`) still answer, so the test reaches its download.
+//! - `POST /__fault/endpoint/{M}/__up` with `cloudflare` (reads the body,
+//!   answers 200 with an empty body and only `Server-Timing:
+//!   cfRequestDuration;dur=…`, as a Cloudflare-style edge does) or `slowup`
+//!   (reads the body at [`SLOW_UP_BYTES_PER_S`], as a slow uplink delivers
+//!   it, then answers like `/__up`); their `__down` is the normal one.
 //! - `GET /__fault/tree?mode=M`: `status404`, `status500`, `html` (a login
 //!   page where JSON was expected), `notjson`, `huge` (5 MiB of JSON),
 //!   `endless` (a JSON body that never ends), `timeout` (headers never come).
@@ -22,10 +27,11 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use axum::body::Body;
+use axum::extract::Request;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use bytes::Bytes;
 use futures_util::stream;
@@ -38,6 +44,9 @@ use crate::AppState;
 
 /// Longest a hanging fault waits for its client to leave.
 pub const HANG_LIMIT: Duration = Duration::from_secs(300);
+
+/// How fast `slowup` reads an upload: 1 Mbit/s.
+pub const SLOW_UP_BYTES_PER_S: f64 = 125_000.0;
 
 /// Payload size of `/__fault/down` when `bytes` is not given: 10 MB.
 pub const DEFAULT_FAULT_DOWN_BYTES: u64 = 10_000_000;
@@ -59,6 +68,7 @@ pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/__fault/down", get(down))
         .route("/__fault/endpoint/{mode}/__down", get(endpoint_down))
+        .route("/__fault/endpoint/{mode}/__up", post(endpoint_up))
         .route("/__fault/tree", get(tree))
 }
 
@@ -117,6 +127,9 @@ async fn endpoint_down(
     let Ok(Query(mut query)) = query else {
         return bad_request("unreadable query string");
     };
+    if matches!(mode.as_str(), "cloudflare" | "slowup") {
+        return crate::speedtest::down(state, Ok(Query(query))).await;
+    }
     let probe = query_value(&query, "bytes") == Some("0");
     if probe && matches!(mode.as_str(), "drop" | "stall") {
         return StatusCode::OK.into_response();
@@ -124,6 +137,55 @@ async fn endpoint_down(
     query.retain(|(k, _)| k != "mode");
     query.push(("mode".to_owned(), mode));
     down(state, Ok(Query(query))).await
+}
+
+/// Uploads that answer the way other servers and slow links do.
+async fn endpoint_up(
+    state: State<AppState>,
+    Path(mode): Path<String>,
+    request: Request,
+) -> Response {
+    match mode.as_str() {
+        "cloudflare" => {
+            let started = std::time::Instant::now();
+            let mut body = request.into_body().into_data_stream();
+            while let Some(chunk) = futures_util::StreamExt::next(&mut body).await {
+                if chunk.is_err() {
+                    return StatusCode::BAD_REQUEST.into_response();
+                }
+            }
+            let dur = started.elapsed().as_secs_f64() * 1000.0;
+            (
+                StatusCode::OK,
+                [("server-timing", format!("cfRequestDuration;dur={dur:.1}"))],
+                "",
+            )
+                .into_response()
+        }
+        "slowup" => {
+            let mut body = request.into_body().into_data_stream();
+            let started = tokio::time::Instant::now();
+            let mut first: Option<tokio::time::Instant> = None;
+            let mut received = 0u64;
+            while let Some(chunk) = futures_util::StreamExt::next(&mut body).await {
+                let Ok(chunk) = chunk else {
+                    return StatusCode::BAD_REQUEST.into_response();
+                };
+                first.get_or_insert_with(tokio::time::Instant::now);
+                received += chunk.len() as u64;
+                // Read no faster than the slow uplink would deliver.
+                let due = started + Duration::from_secs_f64(received as f64 / SLOW_UP_BYTES_PER_S);
+                tokio::time::sleep_until(due).await;
+            }
+            let duration_ms = first.map_or(0.0, |f| f.elapsed().as_secs_f64() * 1000.0);
+            state.stats.count_up_request();
+            axum::Json(serde_json::json!({ "bytes": received, "durationMs": duration_ms }))
+                .into_response()
+        }
+        other => bad_request(format!(
+            "unknown upload fault mode {other:?}; use one of: cloudflare, slowup"
+        )),
+    }
 }
 
 async fn tree(State(state): State<AppState>, query: QueryPairs) -> Response {

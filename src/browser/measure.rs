@@ -10,7 +10,8 @@ use std::rc::Rc;
 use backup_doctor_core::known::ConnectionKind;
 use backup_doctor_core::speed::{
     loaded_latency_ms, Decision, EstimatorConfig, LatencyStats, Sample, SpeedResult,
-    SpeedTestError, StreamId, TestEnd, ThroughputEstimator,
+    SpeedTestError, StreamId, TestEnd, ThroughputEstimator, UploadAction, UploadAnswer,
+    UploadConfig, UploadOutcome, UploadRun,
 };
 use gloo::timers::future::TimeoutFuture;
 use js_sys::{Reflect, Uint8Array};
@@ -30,15 +31,6 @@ const LOADED_PROBE_EVERY_MS: f64 = 400.0;
 /// The first loaded-latency probe goes this soon after the download starts:
 /// the estimator waits for one before trying a second stream.
 const FIRST_LOADED_PROBE_MS: f64 = 150.0;
-/// The upload aims at this long a transfer, sized from the download.
-const UPLOAD_TARGET_MS: f64 = 1_000.0;
-/// ...and sends at most this share of the bytes the download used.
-const UPLOAD_SHARE_OF_DOWNLOAD: f64 = 0.2;
-const UPLOAD_MIN_BYTES: usize = 128 * 1024;
-const UPLOAD_MAX_BYTES: usize = 8 * 1024 * 1024;
-const UPLOAD_MAX_BYTES_METERED: usize = 2 * 1024 * 1024;
-/// Hard cap for the upload phase.
-const UPLOAD_TIMEOUT_MS: u32 = 8_000;
 
 /// What the test is doing now, for the live view.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -133,7 +125,7 @@ pub async fn run(
                 download(endpoint, config, start, stats.median_ms, &cancel, &on_live).await;
             result.latency_ms = Some(stats.median_ms);
             result.jitter_ms = Some(stats.jitter_ms);
-            if let (Some(mbps), TestEnd::Stable | TestEnd::Budget | TestEnd::TimeCap) =
+            if let (Some(_), TestEnd::Stable | TestEnd::Budget | TestEnd::TimeCap) =
                 (download_mbps, result.stop_reason)
             {
                 // The upload's own figure comes only when it ends: show no
@@ -144,20 +136,14 @@ pub async fn run(
                     elapsed_ms: now() - start,
                     fraction: 0.0,
                 });
-                let max = if hint.save_data || hint.cellular {
-                    UPLOAD_MAX_BYTES_METERED
+                let config = if hint.save_data || hint.cellular {
+                    UploadConfig::metered()
                 } else {
-                    UPLOAD_MAX_BYTES
+                    UploadConfig::standard()
                 };
-                let share = result.bytes_used as f64 * UPLOAD_SHARE_OF_DOWNLOAD;
-                let max = max.min(share as usize).max(UPLOAD_MIN_BYTES);
-                match upload(endpoint, mbps, max, &cancel).await {
-                    Ok((mbps, bytes)) => {
-                        result.upload_mbps = Some(mbps);
-                        result.bytes_used += bytes;
-                    }
-                    Err(Some(e)) => result.error = Some(format!("upload: {e}")),
-                    Err(None) => result.stop_reason = TestEnd::Cancelled,
+                match upload(endpoint, config, stats.median_ms, &cancel).await {
+                    Ok((outcome, failure)) => apply_upload(&mut result, outcome, failure),
+                    Err(Cancelled) => result.stop_reason = TestEnd::Cancelled,
                 }
             }
             result
@@ -379,45 +365,122 @@ async fn loaded_probe(endpoint: String, n: u32, state: Rc<Download>) {
     }
 }
 
-/// POSTs about `UPLOAD_TARGET_MS` worth of bytes (sized from the download,
-/// assuming upload is slower) and trusts the server's count and timing.
-/// `Err(None)` means cancelled.
+/// The person (or the host) stopped the test.
+struct Cancelled;
+
+/// Performs the core's [`UploadRun`]: each `Send` is a POST of that many
+/// incompressible bytes, cut at its deadline; the answer is the server's
+/// count when it gives one, else the browser's time for the request. Also
+/// returns the last request failure, for the words of a `Failed` run.
 async fn upload(
     endpoint: &str,
-    download_mbps: f64,
-    max: usize,
+    config: UploadConfig,
+    idle_rtt_ms: f64,
     cancel: &Cell<bool>,
-) -> Result<(f64, u64), Option<SpeedTestError>> {
-    let guess_mbps = download_mbps / 2.0;
-    let wanted = guess_mbps * 1e6 / 8.0 * UPLOAD_TARGET_MS / 1000.0;
-    let size = (wanted as usize).clamp(UPLOAD_MIN_BYTES, max);
-    let payload = incompressible(size);
-    let body = Uint8Array::from(payload.as_slice());
-    let controller = AbortController::new().map_err(|_| Some(SpeedTestError::Blocked))?;
-    let _timer = {
-        let controller = controller.clone();
-        gloo::timers::callback::Timeout::new(UPLOAD_TIMEOUT_MS, move || controller.abort())
-    };
-    if cancel.get() {
-        return Err(None);
+) -> Result<(UploadOutcome, Option<SpeedTestError>), Cancelled> {
+    let mut run = UploadRun::new(config, idle_rtt_ms);
+    let start = now();
+    let mut failure = None;
+    loop {
+        if cancel.get() {
+            return Err(Cancelled);
+        }
+        let (bytes, deadline_ms) = match run.poll(now() - start) {
+            UploadAction::Done(outcome) => return Ok((outcome, failure)),
+            // Requests go one at a time, so there is never one to wait for.
+            UploadAction::Wait => {
+                return Ok((
+                    UploadOutcome::Failed {
+                        bytes: run.bytes_sent(),
+                    },
+                    failure,
+                ))
+            }
+            UploadAction::Send { bytes, deadline_ms } => (bytes, deadline_ms),
+        };
+        let Ok(controller) = AbortController::new() else {
+            run.handle_failure();
+            continue;
+        };
+        let cut = Rc::new(Cell::new(false));
+        let _timer = {
+            let (controller, cut) = (controller.clone(), cut.clone());
+            let left = (deadline_ms - (now() - start)).max(0.0) as u32;
+            gloo::timers::callback::Timeout::new(left, move || {
+                cut.set(true);
+                controller.abort();
+            })
+        };
+        let body = Uint8Array::from(incompressible(bytes).as_slice());
+        let url = format!("{endpoint}/__up?t={}", now() as u64);
+        let sent = now();
+        let answer = match fetch(&url, &controller, Some(&body)).await {
+            Ok(response) => read_upload_answer(response).await,
+            Err(e) => Err(e),
+        };
+        match answer {
+            Ok(Some((got, duration_ms))) => run.handle_answer(
+                now() - start,
+                UploadAnswer::Counted {
+                    bytes: got,
+                    duration_ms,
+                },
+            ),
+            Ok(None) => run.handle_answer(
+                now() - start,
+                UploadAnswer::Silent {
+                    elapsed_ms: now() - sent,
+                },
+            ),
+            Err(_) if cut.get() => run.handle_cut(now() - start),
+            Err(e) => {
+                run.handle_failure();
+                failure = Some(e);
+            }
+        }
     }
-    let url = format!("{endpoint}/__up?t={}", now() as u64);
-    let response = fetch(&url, &controller, Some(&body)).await.map_err(Some)?;
-    let text = JsFuture::from(response.text().map_err(|_| Some(SpeedTestError::Blocked))?)
+}
+
+/// Our server's `{"bytes", "durationMs"}`, or `None` for an answer without
+/// a count (a Cloudflare-style edge's empty 200).
+async fn read_upload_answer(response: Response) -> Result<Option<(u64, f64)>, SpeedTestError> {
+    let text = JsFuture::from(response.text().map_err(|_| SpeedTestError::Blocked)?)
         .await
-        .ok()
-        .and_then(|t| t.as_string())
+        .map_err(|_| SpeedTestError::Dropped { after_bytes: 0 })?
+        .as_string()
         .unwrap_or_default();
-    let answer: serde_json::Value =
-        serde_json::from_str(&text).map_err(|_| Some(SpeedTestError::Blocked))?;
-    let bytes = answer["bytes"].as_u64().unwrap_or(0);
-    let ms = answer["durationMs"].as_f64().unwrap_or(0.0);
-    if bytes == 0 {
-        return Err(Some(SpeedTestError::Blocked));
+    let answer: Option<serde_json::Value> = serde_json::from_str(&text).ok();
+    let counted = answer.as_ref().and_then(|a| {
+        let bytes = a["bytes"].as_u64()?;
+        let ms = a["durationMs"].as_f64()?;
+        Some((bytes, ms))
+    });
+    Ok(counted)
+}
+
+/// Puts the upload's outcome into the result.
+fn apply_upload(result: &mut SpeedResult, outcome: UploadOutcome, failure: Option<SpeedTestError>) {
+    match outcome {
+        UploadOutcome::Measured {
+            mbps,
+            timing,
+            bytes,
+        } => {
+            result.upload_mbps = Some(mbps);
+            result.upload_timing = Some(timing);
+            result.bytes_used += bytes;
+        }
+        UploadOutcome::AtMost { mbps, bytes } => {
+            result.upload_mbps = Some(mbps);
+            result.upload_at_most = true;
+            result.bytes_used += bytes;
+        }
+        UploadOutcome::Failed { bytes } => {
+            result.bytes_used += bytes;
+            let error = failure.unwrap_or(SpeedTestError::Blocked);
+            result.error = Some(format!("upload: {error}"));
+        }
     }
-    // The server times from the first body byte; under a millisecond only
-    // happens on loopback-fast links, where the exact figure matters little.
-    Ok((bytes as f64 * 8.0 / (ms.max(1.0) * 1000.0), bytes))
 }
 
 /// Pseudo-random bytes (xorshift), so nothing on the way can compress them.

@@ -15,6 +15,7 @@ mod estimator;
 mod latency;
 mod result;
 mod series;
+mod upload;
 mod verdict;
 
 pub use advice::{
@@ -33,4 +34,8 @@ pub use estimator::{
 };
 pub use latency::{loaded_latency_ms, median, LatencyStats};
 pub use result::{finite, SpeedResult, SpeedTestError, TestEnd};
+pub use upload::{
+    UploadAction, UploadAnswer, UploadConfig, UploadOutcome, UploadRun, UploadTiming,
+    FIRST_UPLOAD_BYTES,
+};
 pub use verdict::{verdict, Verdict, SLOW_NOT_STUCK_HOURS};

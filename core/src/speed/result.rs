@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use super::estimator::StopReason;
+use super::upload::UploadTiming;
 
 /// How the measurement ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -86,6 +87,12 @@ pub struct SpeedResult {
     pub download_mbps: Option<f64>,
     /// Upload speed, Mbit/s (missing when the endpoint or the test skipped it).
     pub upload_mbps: Option<f64>,
+    /// `upload_mbps` is a ceiling: the time cap came before a request
+    /// finished, so the upload is at most that fast.
+    pub upload_at_most: bool,
+    /// Who timed the upload: the server, or the browser (a server that
+    /// says nothing); `None` without a measured figure.
+    pub upload_timing: Option<UploadTiming>,
     /// Idle latency (median round trip), ms.
     pub latency_ms: Option<f64>,
     /// Jitter of the idle probes, ms.
@@ -118,6 +125,8 @@ impl SpeedResult {
         Self {
             download_mbps: None,
             upload_mbps: None,
+            upload_at_most: false,
+            upload_timing: None,
             latency_ms: None,
             jitter_ms: None,
             loaded_latency_ms: None,
@@ -153,6 +162,11 @@ impl SpeedResult {
             *figure = figure.and_then(finite);
         }
         self.duration_ms = finite(self.duration_ms).unwrap_or(0.0);
+        // What the upload figure is (a ceiling, who timed it) goes with it.
+        if self.upload_mbps.is_none() {
+            self.upload_at_most = false;
+            self.upload_timing = None;
+        }
         if self
             .connection
             .as_deref()
