@@ -141,3 +141,32 @@ test("against a Cloudflare-style edge (empty __up answer, Server-Timing only) th
   assertNoNonsense(await page.locator(".bd-widget").innerText());
   await page.context().close();
 });
+
+test("leaving the page mid-test stops it as interrupted, said in the person's language", async () => {
+  const words = {
+    en: "The test stopped because you left this page. Run it again when you're back.",
+    es: "La prueba se detuvo porque saliste de esta página. Repítela cuando vuelvas.",
+  };
+  for (const [lang, said] of Object.entries(words)) {
+    const page = await openPage(browser, `?lang=${lang}&speedtest=/__fault/endpoint/slowup${SPEED_STEP}`);
+    await page.locator(".bd-speed-start").waitFor({ timeout: 15000 });
+    await page.evaluate(() => {
+      window.__speed = new Promise((resolve) =>
+        document.addEventListener("backup-doctor:speedtest", (e) => resolve(e.detail), { once: true }));
+    });
+    await page.locator(".bd-speed-start").tap();
+    await page.locator(".bd-live").waitFor();
+    // The phone's settings app comes to the front: the page is hidden.
+    await page.evaluate(() => {
+      Object.defineProperty(document, "hidden", { configurable: true, get: () => true });
+      Object.defineProperty(document, "visibilityState", { configurable: true, get: () => "hidden" });
+      document.dispatchEvent(new Event("visibilitychange"));
+    });
+    const detail = await page.evaluate(() => window.__speed);
+    assert.equal(detail.stopReason, "interrupted", JSON.stringify(detail));
+    const report = await page.locator(".bd-report").innerText();
+    assert.ok(report.includes(said), `${lang}: ${report}`);
+    assert.doesNotMatch(report, /unsteady|offline/i);
+    await page.context().close();
+  }
+});

@@ -202,3 +202,33 @@ fn advice_serializes_with_a_kind_for_the_widget() {
     let condition = serde_json::to_value(Condition::HighLoadedLatency).expect("json");
     assert_eq!(condition, "high_loaded_latency");
 }
+
+#[test]
+fn an_upload_that_clogs_the_link_is_told_apart_from_a_slow_one() {
+    let mut fine = good();
+    fine.upload_loaded_latency_ms = Some(fine.latency_ms.unwrap_or(20.0) + 400.0);
+    let advice = advise(&fine, None);
+    assert!(advice.contains(&Advice::BusyWhileUploading), "{advice:?}");
+    assert!(!advice.contains(&Advice::GoodConnection), "{advice:?}");
+    let mut slow = fine.clone();
+    slow.upload_mbps = Some(0.3);
+    let advice = advise(&slow, None);
+    assert!(
+        !advice.contains(&Advice::BusyWhileUploading),
+        "a slow upload is said as such: {advice:?}"
+    );
+    assert!(advice
+        .iter()
+        .any(|a| matches!(a, Advice::VerySlowUpload { .. })));
+}
+
+#[test]
+fn leaving_the_page_mid_test_is_neither_offline_nor_unstable() {
+    let mut left = SpeedResult::new(TestEnd::Interrupted, 300_000, 1_200.0);
+    left.latency_ms = Some(30.0);
+    let advice = advise(&left, None);
+    assert!(
+        !advice.contains(&Advice::Offline) && !advice.contains(&Advice::UnstableConnection),
+        "{advice:?}"
+    );
+}

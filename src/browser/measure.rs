@@ -13,6 +13,7 @@ use backup_doctor_core::speed::{
     SpeedTestError, StreamId, TestEnd, ThroughputEstimator, UploadAction, UploadAnswer,
     UploadConfig, UploadOutcome, UploadRun,
 };
+use gloo::events::EventListener;
 use gloo::timers::future::TimeoutFuture;
 use js_sys::{Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
@@ -118,6 +119,21 @@ pub async fn run(
         elapsed_ms: 0.0,
         fraction: 0.0,
     });
+    // Leaving the page (the guide sends people to their settings) stops
+    // the test as "interrupted", not as a bad connection.
+    let left = Rc::new(Cell::new(false));
+    let _visibility = web_sys::window()
+        .and_then(|w| w.document())
+        .map(|document| {
+            let (left, cancel) = (left.clone(), cancel.clone());
+            let watched = document.clone();
+            EventListener::new(&document, "visibilitychange", move |_| {
+                if watched.hidden() {
+                    left.set(true);
+                    cancel.set(true);
+                }
+            })
+        });
 
     let mut result = match latency(endpoint, &cancel).await {
         Ok(stats) => {
@@ -141,7 +157,19 @@ pub async fn run(
                 } else {
                     UploadConfig::standard()
                 };
-                match upload(endpoint, config, stats.median_ms, &cancel).await {
+                // Latency under the upload's load, one probe at a time so
+                // probes never take the browser's connections per host.
+                let uploading = Rc::new(Cell::new(true));
+                let loaded = Rc::new(RefCell::new(Vec::new()));
+                spawn_local(probe_while(
+                    endpoint.to_owned(),
+                    uploading.clone(),
+                    loaded.clone(),
+                ));
+                let outcome = upload(endpoint, config, stats.median_ms, &cancel).await;
+                uploading.set(false);
+                result.upload_loaded_latency_ms = loaded_latency_ms(&loaded.borrow());
+                match outcome {
                     Ok((outcome, failure)) => apply_upload(&mut result, outcome, failure),
                     Err(Cancelled) => result.stop_reason = TestEnd::Cancelled,
                 }
@@ -150,6 +178,9 @@ pub async fn run(
         }
         Err(end) => end,
     };
+    if left.get() && result.stop_reason == TestEnd::Cancelled {
+        result.stop_reason = TestEnd::Interrupted;
+    }
     result.duration_ms = now() - start;
     result.connection = hint.description;
     result.save_data = hint.save_data;
@@ -166,23 +197,58 @@ async fn latency(endpoint: &str, cancel: &Cell<bool>) -> Result<LatencyStats, Sp
         match probe(endpoint, i).await {
             Ok(rtt) if i > 0 => samples.push(rtt),
             Ok(_) => {}
+            // A probe slower than its cap is a lost sample on a slow link,
+            // not a sign of being offline.
+            Err(SpeedTestError::TimedOut { .. }) => {}
             Err(e) => return Err(SpeedResult::new(TestEnd::Error, 0, 0.0).with_error(&e)),
         }
     }
     LatencyStats::from_samples(&samples).ok_or_else(|| {
-        SpeedResult::new(TestEnd::Error, 0, 0.0).with_error(&SpeedTestError::Blocked)
+        let silent = SpeedTestError::TimedOut {
+            after_ms: f64::from(PROBE_TIMEOUT_MS),
+        };
+        SpeedResult::new(TestEnd::Error, 0, 0.0).with_error(&silent)
     })
+}
+
+/// Latency probes one after another while `running`, into `rtts`.
+async fn probe_while(endpoint: String, running: Rc<Cell<bool>>, rtts: Rc<RefCell<Vec<f64>>>) {
+    let mut n = 2000;
+    while running.get() {
+        TimeoutFuture::new(LOADED_PROBE_EVERY_MS as u32).await;
+        if !running.get() {
+            break;
+        }
+        n += 1;
+        if let Ok(rtt) = probe(&endpoint, n).await {
+            if running.get() {
+                rtts.borrow_mut().push(rtt);
+            }
+        }
+    }
 }
 
 async fn probe(endpoint: &str, n: usize) -> Result<f64, SpeedTestError> {
     let controller = AbortController::new().map_err(|_| SpeedTestError::Blocked)?;
+    let timed_out = Rc::new(Cell::new(false));
     let timer = {
-        let controller = controller.clone();
-        gloo::timers::callback::Timeout::new(PROBE_TIMEOUT_MS, move || controller.abort())
+        let (controller, timed_out) = (controller.clone(), timed_out.clone());
+        gloo::timers::callback::Timeout::new(PROBE_TIMEOUT_MS, move || {
+            timed_out.set(true);
+            controller.abort();
+        })
     };
     let url = format!("{endpoint}/__down?bytes=0&probe={n}&t={}", now() as u64);
     let sent = now();
-    let response = fetch(&url, &controller, None).await?;
+    let response = fetch(&url, &controller, None).await.map_err(|e| {
+        if timed_out.get() {
+            SpeedTestError::TimedOut {
+                after_ms: f64::from(PROBE_TIMEOUT_MS),
+            }
+        } else {
+            e
+        }
+    })?;
     let _ = JsFuture::from(
         response
             .array_buffer()
@@ -292,8 +358,17 @@ async fn download(
     state.controller.abort();
     let t = now();
     let estimator = state.estimator.borrow();
-    let mbps = estimator.estimate(t).map(|e| e.mbps);
+    let mut mbps = estimator.estimate(t).map(|e| e.mbps);
     let mut result = SpeedResult::new(end, estimator.bytes_total(), t - start);
+    // Too fast to settle (the budget went in a few big chunks): what was
+    // read over the whole time is a floor, never nothing.
+    if mbps.is_none()
+        && matches!(end, TestEnd::Budget | TestEnd::Stable)
+        && estimator.bytes_total() > 0
+    {
+        mbps = Some(estimator.bytes_total() as f64 * 8.0 / ((t - start).max(1.0) * 1_000.0));
+        result.download_at_least = true;
+    }
     result.download_mbps = mbps;
     result.download_ms = Some(t - start);
     result.loaded_latency_ms = loaded_latency_ms(&state.loaded_rtts.borrow());
@@ -465,9 +540,11 @@ fn apply_upload(result: &mut SpeedResult, outcome: UploadOutcome, failure: Optio
             mbps,
             timing,
             bytes,
+            at_least,
         } => {
             result.upload_mbps = Some(mbps);
             result.upload_timing = Some(timing);
+            result.upload_at_least = at_least;
             result.bytes_used += bytes;
         }
         UploadOutcome::AtMost { mbps, bytes } => {

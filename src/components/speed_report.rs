@@ -105,8 +105,18 @@ pub fn speed_report(props: &SpeedReportProps) -> Html {
         Some(v) => format!("{} {unit}", intl::number(lang, v, digits)),
         None => m.not_measured.to_owned(),
     };
+    // A floor ("over 900 Mbit/s") or a ceiling ("under 0.1 Mbit/s") says so.
+    let bounded = |v: Option<f64>, floor: bool, ceiling: bool| {
+        let text = figure(v, m.mbps, 1);
+        match (v.is_some(), floor, ceiling) {
+            (true, true, _) => m.dur_over.replace("{n}", &text),
+            (true, _, true) => m.dur_under.replace("{n}", &text),
+            _ => text,
+        }
+    };
     let stopped = match (r.stop_reason, &r.error) {
         (TestEnd::Cancelled, _) => Some(m.cancelled.to_owned()),
+        (TestEnd::Interrupted, _) => Some(m.interrupted.to_owned()),
         (_, Some(e)) => Some(format!("{} {e}.", m.stopped_because)),
         _ => None,
     };
@@ -150,8 +160,8 @@ pub fn speed_report(props: &SpeedReportProps) -> Html {
             <details class="bd-details">
                 <summary>{ m.details_label }</summary>
                 <dl class="bd-figures">
-                    <dt>{ m.download }</dt><dd class="bd-download"><bdi>{ figure(r.download_mbps, m.mbps, 1) }</bdi></dd>
-                    <dt>{ m.upload }</dt><dd class="bd-upload"><bdi>{ figure(r.upload_mbps, m.mbps, 1) }</bdi></dd>
+                    <dt>{ m.download }</dt><dd class="bd-download"><bdi>{ bounded(r.download_mbps, r.download_at_least, false) }</bdi></dd>
+                    <dt>{ m.upload }</dt><dd class="bd-upload"><bdi>{ bounded(r.upload_mbps, r.upload_at_least, r.upload_at_most) }</bdi></dd>
                     <dt>{ m.latency }</dt><dd><bdi>{ figure(r.latency_ms, m.ms, 0) }</bdi></dd>
                     <dt>{ m.loaded_latency }</dt><dd><bdi>{ figure(r.loaded_latency_ms, m.ms, 0) }</bdi></dd>
                 </dl>
@@ -256,6 +266,7 @@ fn advice_text(m: &Messages, a: &Advice) -> Option<&'static str> {
         Advice::VerySlowUpload { .. } => m.advice_slow_upload,
         Advice::UnstableConnection => m.advice_unstable,
         Advice::BusyConnection => m.advice_busy,
+        Advice::BusyWhileUploading => m.advice_busy_upload,
         Advice::Cellular => m.advice_cellular,
         Advice::SaveDataOn => m.advice_save_data,
         Advice::Offline => m.advice_offline,

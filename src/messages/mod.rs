@@ -77,6 +77,8 @@ pub struct Messages {
     pub results_heading: &'static str,
     pub stopped_because: &'static str,
     pub cancelled: &'static str,
+    /// The test stopped because the page was left (hidden).
+    pub interrupted: &'static str,
     pub backup_size_label: &'static str,
     pub backup_size_help: &'static str,
     pub videos_size_label: &'static str,
@@ -114,6 +116,8 @@ pub struct Messages {
     pub advice_not_measured: &'static str,
     pub advice_slow_upload: &'static str,
     pub advice_unstable: &'static str,
+    /// Latency rises a lot while uploading (the upload fills a queue).
+    pub advice_busy_upload: &'static str,
     pub advice_busy: &'static str,
     pub advice_cellular: &'static str,
     pub advice_save_data: &'static str,

@@ -66,6 +66,9 @@ pub enum Advice {
     UnstableConnection,
     /// Latency rises a lot under load: pause other downloads and streaming.
     BusyConnection,
+    /// The upload itself is fine, but latency rises a lot while it runs:
+    /// the uplink's queue fills (everything else slows or times out).
+    BusyWhileUploading,
     /// On mobile data: the "Back up using cellular" setting, and data costs.
     Cellular,
     /// The browser asks to save data: the backup may wait for Wi-Fi too.
@@ -81,7 +84,7 @@ impl Advice {
             Self::Offline => Some(Condition::Offline),
             Self::VerySlowUpload { .. } => Some(Condition::SlowUpload),
             Self::UnstableConnection => Some(Condition::Unstable),
-            Self::BusyConnection => Some(Condition::HighLoadedLatency),
+            Self::BusyConnection | Self::BusyWhileUploading => Some(Condition::HighLoadedLatency),
             Self::Cellular => Some(Condition::Cellular),
             Self::NotMeasured | Self::BackupTime(_) | Self::SaveDataOn | Self::GoodConnection => {
                 None
@@ -130,9 +133,14 @@ pub fn advise(result: &SpeedResult, backup_size_gb: Option<f64>) -> Vec<Advice> 
     if unstable {
         advice.push(Advice::UnstableConnection);
     }
-    let busy = is_busy(result);
+    let busy = is_busy(result.latency_ms, result.loaded_latency_ms);
     if busy {
         advice.push(Advice::BusyConnection);
+    }
+    // A slow upload is its own problem; a fine one that clogs is this one.
+    let clogs = !slow && is_busy(result.latency_ms, result.upload_loaded_latency_ms);
+    if clogs {
+        advice.push(Advice::BusyWhileUploading);
     }
     if result.is_cellular() {
         advice.push(Advice::Cellular);
@@ -140,7 +148,7 @@ pub fn advise(result: &SpeedResult, backup_size_gb: Option<f64>) -> Vec<Advice> 
     if result.save_data {
         advice.push(Advice::SaveDataOn);
     }
-    if judged_upload.is_some() && !slow && !unstable && !busy {
+    if judged_upload.is_some() && !slow && !unstable && !busy && !clogs {
         advice.push(Advice::GoodConnection);
     }
     advice
@@ -182,11 +190,9 @@ fn is_unstable(result: &SpeedResult, download: Option<f64>) -> bool {
     jittery || broke_off || unsettled
 }
 
-fn is_busy(result: &SpeedResult) -> bool {
-    let (Some(idle), Some(loaded)) = (
-        result.latency_ms.and_then(finite),
-        result.loaded_latency_ms.and_then(finite),
-    ) else {
+/// Whether `loaded` latency is far above the `idle` one.
+fn is_busy(idle: Option<f64>, loaded: Option<f64>) -> bool {
+    let (Some(idle), Some(loaded)) = (idle.and_then(finite), loaded.and_then(finite)) else {
         return false;
     };
     let rise = loaded - idle;

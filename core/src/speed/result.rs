@@ -26,6 +26,9 @@ pub enum TestEnd {
     Error,
     /// The person (or the host page) stopped it.
     Cancelled,
+    /// The page was left in the middle (the guide sends people to their
+    /// phone's settings): nothing is wrong with the connection.
+    Interrupted,
 }
 
 impl From<StopReason> for TestEnd {
@@ -60,6 +63,13 @@ pub enum SpeedTestError {
         /// How long nothing arrived.
         silent_ms: f64,
     },
+    /// No answer came within the time allowed (a very slow or silent link;
+    /// not a refusal).
+    #[error("no answer within {} s", whole_seconds(*after_ms))]
+    TimedOut {
+        /// How long it waited.
+        after_ms: f64,
+    },
     /// `fetch` failed before any response: the browser refused the
     /// cross-origin request, or there is no connection at all (the browser
     /// does not tell the two apart).
@@ -85,8 +95,15 @@ fn whole_seconds(ms: f64) -> String {
 pub struct SpeedResult {
     /// Download speed, Mbit/s.
     pub download_mbps: Option<f64>,
+    /// `download_mbps` is a floor: the link was too fast for the figure to
+    /// settle before the budget ran out (loopback-fast, or a very fast
+    /// link read in a few big chunks), so it is at least that fast.
+    pub download_at_least: bool,
     /// Upload speed, Mbit/s (missing when the endpoint or the test skipped it).
     pub upload_mbps: Option<f64>,
+    /// `upload_mbps` is a floor: the run ended while each request was still
+    /// faster than the last.
+    pub upload_at_least: bool,
     /// `upload_mbps` is a ceiling: the time cap came before a request
     /// finished, so the upload is at most that fast.
     pub upload_at_most: bool,
@@ -99,6 +116,9 @@ pub struct SpeedResult {
     pub jitter_ms: Option<f64>,
     /// Median round trip while downloading, ms.
     pub loaded_latency_ms: Option<f64>,
+    /// Median round trip while uploading, ms (a queue that fills on the
+    /// uplink is why a backup can crawl while everything else times out).
+    pub upload_loaded_latency_ms: Option<f64>,
     /// Bytes the test downloaded and uploaded.
     pub bytes_used: u64,
     /// How long the whole test took, ms.
@@ -124,12 +144,15 @@ impl SpeedResult {
     pub fn new(stop_reason: TestEnd, bytes_used: u64, duration_ms: f64) -> Self {
         Self {
             download_mbps: None,
+            download_at_least: false,
             upload_mbps: None,
+            upload_at_least: false,
             upload_at_most: false,
             upload_timing: None,
             latency_ms: None,
             jitter_ms: None,
             loaded_latency_ms: None,
+            upload_loaded_latency_ms: None,
             bytes_used,
             duration_ms,
             download_ms: None,
@@ -157,13 +180,18 @@ impl SpeedResult {
             &mut self.latency_ms,
             &mut self.jitter_ms,
             &mut self.loaded_latency_ms,
+            &mut self.upload_loaded_latency_ms,
             &mut self.download_ms,
         ] {
             *figure = figure.and_then(finite);
         }
         self.duration_ms = finite(self.duration_ms).unwrap_or(0.0);
+        if self.download_mbps.is_none() {
+            self.download_at_least = false;
+        }
         // What the upload figure is (a ceiling, who timed it) goes with it.
         if self.upload_mbps.is_none() {
+            self.upload_at_least = false;
             self.upload_at_most = false;
             self.upload_timing = None;
         }

@@ -121,6 +121,9 @@ pub enum UploadOutcome {
         timing: UploadTiming,
         /// Bytes sent in all.
         bytes: u64,
+        /// The budget or the cap ended the run while each request was still
+        /// faster than the one before: the link is at least this fast.
+        at_least: bool,
     },
     /// The time cap came first: the upload is at most this fast.
     AtMost {
@@ -294,6 +297,15 @@ impl UploadRun {
         }
     }
 
+    /// The last request was faster than the one before, by more than the
+    /// agreement margin.
+    fn still_rising(&self) -> bool {
+        match self.timed.as_slice() {
+            [.., a, b] => b.mbps() > a.mbps() * (1.0 + UPLOAD_AGREEMENT),
+            _ => false,
+        }
+    }
+
     /// The most telling request: the latest long enough one, else the longest.
     fn best(&self) -> Option<&Timed> {
         self.timed
@@ -316,6 +328,7 @@ impl UploadRun {
                 mbps: t.mbps(),
                 timing: t.timing,
                 bytes,
+                at_least: !self.settled() && self.still_rising(),
             },
             (None, Some(ceiling)) => UploadOutcome::AtMost {
                 mbps: ceiling,
@@ -374,6 +387,7 @@ mod tests {
                 mbps,
                 timing,
                 bytes,
+                ..
             } => (mbps, timing, bytes),
             other => panic!("expected a figure, got {other:?}"),
         }
@@ -436,6 +450,46 @@ mod tests {
             bytes as usize <= UploadConfig::metered().byte_budget,
             "{bytes}"
         );
+    }
+
+    #[test]
+    fn a_run_that_ends_on_its_budget_while_still_speeding_up_is_a_floor() {
+        let small = UploadConfig {
+            byte_budget: 600 * 1024,
+            ..UploadConfig::standard()
+        };
+        let mut run = UploadRun::new(small, 5.0);
+        // Each request twice as fast as the last (a link still ramping up).
+        let mut now = 0.0;
+        let mut speed = 1.0;
+        let outcome = loop {
+            match run.poll(now) {
+                UploadAction::Done(outcome) => break outcome,
+                UploadAction::Wait => unreachable!("answered at once"),
+                UploadAction::Send { bytes, .. } => {
+                    let ms = bytes as f64 * 8.0 / (speed * 1_000.0);
+                    now += ms;
+                    let answer = UploadAnswer::Counted {
+                        bytes: bytes as u64,
+                        duration_ms: ms,
+                    };
+                    run.handle_answer(now, answer);
+                    speed *= 2.0;
+                }
+            }
+        };
+        assert!(
+            matches!(outcome, UploadOutcome::Measured { at_least: true, .. }),
+            "{outcome:?}"
+        );
+        let (settled, _) = super::tests::run(UploadConfig::standard(), 2.0, 30.0, true);
+        assert!(matches!(
+            settled,
+            UploadOutcome::Measured {
+                at_least: false,
+                ..
+            }
+        ));
     }
 
     #[test]
