@@ -9,9 +9,9 @@ use std::rc::Rc;
 
 use backup_doctor_core::known::ConnectionKind;
 use backup_doctor_core::speed::{
-    loaded_latency_ms, Decision, EstimatorConfig, LatencyStats, Sample, SpeedResult,
-    SpeedTestError, StreamId, TestEnd, ThroughputEstimator, UploadAction, UploadAnswer,
-    UploadConfig, UploadOutcome, UploadRun,
+    loaded_latency_ms, server_timing_ms, Decision, EstimatorConfig, LatencyStats, Sample,
+    SpeedResult, SpeedTestError, StreamId, TestEnd, ThroughputEstimator, UploadAction,
+    UploadAnswer, UploadConfig, UploadOutcome, UploadRun,
 };
 use gloo::events::EventListener;
 use gloo::timers::future::TimeoutFuture;
@@ -256,7 +256,17 @@ async fn probe(endpoint: &str, n: usize) -> Result<f64, SpeedTestError> {
     )
     .await;
     drop(timer);
-    Ok(now() - sent)
+    let elapsed = now() - sent;
+    // The server's own time (a CDN edge says it in Server-Timing) is not
+    // the network's.
+    let server_ms = response
+        .headers()
+        .get("server-timing")
+        .ok()
+        .flatten()
+        .and_then(|h| server_timing_ms(&h))
+        .unwrap_or(0.0);
+    Ok((elapsed - server_ms).max(elapsed * 0.1))
 }
 
 async fn fetch(

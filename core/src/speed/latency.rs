@@ -77,6 +77,24 @@ fn usable(value: f64) -> bool {
     value.is_finite() && value >= 0.0
 }
 
+/// The server's own time in a `Server-Timing` header (`cfRequestDuration;dur=12.5`,
+/// `app;dur=3`): the sum of every `dur`, ms. A latency probe subtracts it,
+/// so a round trip counts the network, not the server's work.
+pub fn server_timing_ms(header: &str) -> Option<f64> {
+    let durations: Vec<f64> = header
+        .split(',')
+        .flat_map(|metric| metric.split(';').skip(1))
+        .filter_map(|param| {
+            let (name, value) = param.split_once('=')?;
+            (name.trim().eq_ignore_ascii_case("dur"))
+                .then(|| value.trim().trim_matches('"').parse::<f64>().ok())
+                .flatten()
+        })
+        .filter(|d| d.is_finite() && *d >= 0.0)
+        .collect();
+    (!durations.is_empty()).then(|| durations.iter().sum())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,5 +135,17 @@ mod tests {
     fn loaded_latency_is_the_median_during_download() {
         assert_eq!(loaded_latency_ms(&[120.0, 80.0, 200.0]), Some(120.0));
         assert_eq!(loaded_latency_ms(&[]), None);
+    }
+
+    #[test]
+    fn server_timing_durations_are_read_and_junk_ignored() {
+        assert_eq!(server_timing_ms("cfRequestDuration;dur=12.5"), Some(12.5));
+        assert_eq!(
+            server_timing_ms("app;dur=3, db;desc=\"x\";dur=\"2\""),
+            Some(5.0)
+        );
+        assert_eq!(server_timing_ms("miss, cdn-cache;desc=HIT"), None);
+        assert_eq!(server_timing_ms("app;dur=-4"), None);
+        assert_eq!(server_timing_ms(""), None);
     }
 }

@@ -32,7 +32,7 @@ pub use estimator::{
     MIN_REQUEST_BYTES, PARALLEL_FROM_MBPS, SATURATION_LATENCY_RISE_FRACTION,
     SATURATION_LATENCY_RISE_MS,
 };
-pub use latency::{loaded_latency_ms, median, LatencyStats};
+pub use latency::{loaded_latency_ms, median, server_timing_ms, LatencyStats};
 pub use result::{finite, SpeedResult, SpeedTestError, TestEnd};
 pub use upload::{
     UploadAction, UploadAnswer, UploadConfig, UploadOutcome, UploadRun, UploadTiming,
