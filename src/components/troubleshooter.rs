@@ -75,13 +75,19 @@ pub fn troubleshooter(props: &TroubleshooterProps) -> Html {
         });
     }
 
+    // A choice that would drop later answers (after Back or "Change") is
+    // asked about first; the change can then be undone. The question goes
+    // with the step it was asked at.
+    let pending = use_state(|| None::<(Choice, usize)>);
+    {
+        let pending = pending.clone();
+        use_effect_with(walk.session.current().clone(), move |_| pending.set(None));
+    }
+
     let Some(node) = walk.tree.node(walk.session.current()).cloned() else {
         // A ValidTree contains every node a session can reach.
         return html! {};
     };
-    // A choice that would drop later answers (after Back or "Change") is
-    // asked about first; the change can then be undone.
-    let pending = use_state(|| None::<(Choice, usize)>);
     let on_choose = {
         let walk = walk.clone();
         let pending = pending.clone();
