@@ -168,3 +168,34 @@ test("privacy: requests only to its own origin, no cookies, only its progress st
   assert.deepEqual(stored, { local: [KEY], session: [], cookie: "" });
   await page.context().close();
 });
+
+for (const [name, breakWasm] of [
+  ["a wasm that does not compile", (route) => route.fulfill({ status: 200, contentType: "application/wasm", body: "not wasm at all" })],
+  ["a wasm that does not arrive", (route) => route.fulfill({ status: 503, body: "busy" })],
+]) {
+  test(`${name}: the page says so in the person's language with Reload, never an endless Loading`, async () => {
+    for (const [lang, words] of [["en", /could not start on this browser/], ["es", /no pudo iniciarse en este navegador/]]) {
+      const page = await openPage(browser, null);
+      await page.route("**/*_bg.wasm", breakWasm);
+      await page.goto(new URL(`?lang=${lang}`, BASE_URL).href);
+      const box = page.locator(".bd-startup-failed");
+      await box.waitFor({ timeout: 10000 });
+      assert.match(await box.innerText(), words);
+      assert.match(await box.innerText(), /WhatsApp > /);
+      assert.equal(await box.getByRole("button").count(), 1, "a Reload button");
+      assert.equal(await page.locator(".bd-loading").count(), 0, "no endless Loading");
+      if (lang === "en") await page.screenshot({ path: artifact(`startup-failed-${name.split(" ").pop()}.png`) });
+      await page.context().close();
+    }
+  });
+}
+
+test("an element whose wasm fails shows the same message in its language", async () => {
+  const page = await openPage(browser, null);
+  await page.route("**/*_bg.wasm", (route) => route.fulfill({ status: 200, contentType: "application/wasm", body: "nope" }));
+  await page.goto(new URL("demo/two-widgets.html", BASE_URL).href);
+  const box = page.locator("#first").locator(".bd-startup-failed");
+  await box.waitFor({ timeout: 10000 });
+  assert.match(await box.innerText(), /Reload|Volver a cargar|Recarregar/);
+  await page.context().close();
+});

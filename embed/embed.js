@@ -10,6 +10,8 @@
 // it. The glue, the wasm and the stylesheet are resolved next to this file,
 // so the host page may live on any origin (the server sends CORS headers).
 
+import { showStartupFailure } from "./startup.js";
+
 const BASE = new URL("./", import.meta.url);
 const CONFIG_NAMES = ["lang", "tree", "speedtest", "theme"];
 
@@ -40,14 +42,9 @@ function loadSheet() {
   return sheetReady;
 }
 
-/** A plain-text error in the shadow root: never a blank box. */
-function showLoadError(container, error) {
-  container.textContent = "";
-  const p = document.createElement("p");
-  p.setAttribute("role", "alert");
-  p.textContent = "The troubleshooter could not load (" + (error?.message ?? error) +
-    "). Reload the page to try again, or open WhatsApp > Settings > Help > Contact us.";
-  container.append(p);
+/** A message in the person's language in the shadow root: never a blank box. */
+function showLoadError(container, lang, error) {
+  showStartupFailure(container, lang, error?.message ?? error);
 }
 
 /**
@@ -71,7 +68,7 @@ function mount(element, options = {}) {
     if (destroyed) return;
     shadow.adoptedStyleSheets = [sheet];
     inner = glue.mount(container, opts);
-  }).catch((error) => { if (!destroyed) showLoadError(container, error); });
+  }).catch((error) => { if (!destroyed) showLoadError(container, opts.lang, error); });
   return Object.freeze({
     ready,
     async speedTest(o = {}) {
