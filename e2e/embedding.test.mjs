@@ -179,3 +179,33 @@ addEventListener("message", (event) => {
     server.close();
   }
 });
+
+test("an engine without constructed stylesheets (Safari before 16.4) gets a styled element, under a strict CSP too", async () => {
+  for (const path of ["demo/two-widgets.html", "demo/strict-csp.html"]) {
+    const page = await openPage(browser, null);
+    await page.addInitScript(() => {
+      delete Document.prototype.adoptedStyleSheets;
+      delete ShadowRoot.prototype.adoptedStyleSheets;
+      window.CSSStyleSheet = function CSSStyleSheet() { throw new TypeError("Illegal constructor"); };
+    });
+    await page.goto(new URL(path, BASE_URL).href);
+    await inWidget(page, "backup-doctor", ".bd-step h2").first().waitFor({ timeout: 15000 });
+    const look = await page.evaluate(() => {
+      const root = document.querySelector("backup-doctor").shadowRoot;
+      const button = root.querySelector(".bd-step .bd-actions button");
+      const widget = root.querySelector(".bd-widget");
+      return {
+        link: Boolean(root.querySelector("link[rel=stylesheet]")),
+        border: getComputedStyle(button).borderTopWidth,
+        radius: getComputedStyle(widget).borderTopLeftRadius,
+        height: button.getBoundingClientRect().height,
+      };
+    });
+    assert.ok(look.link, `${path}: a stylesheet link in the shadow root`);
+    assert.notEqual(look.border, "0px", `${path}: buttons keep their border`);
+    assert.notEqual(look.radius, "0px", `${path}: the card keeps its shape`);
+    assert.ok(look.height >= 44, `${path}: touch target ${look.height}`);
+    if (path.includes("csp")) assert.deepEqual(await page.evaluate(() => window.cspViolations), []);
+    await page.context().close();
+  }
+});

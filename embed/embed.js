@@ -27,19 +27,46 @@ function loadWasm() {
   return wasmReady;
 }
 
+/**
+ * Whether this engine has constructed stylesheets for shadow roots (Safari
+ * 16.4+, Chromium 73+, Firefox 101+). Without them, a `<link
+ * rel="stylesheet">` inside the shadow root does the same, and needs no
+ * `'unsafe-inline'` either (only `style-src` of the widget's origin).
+ */
+const CONSTRUCTED_SHEETS = (() => {
+  try {
+    new CSSStyleSheet();
+    return "adoptedStyleSheets" in ShadowRoot.prototype && "replaceSync" in CSSStyleSheet.prototype;
+  } catch {
+    return false;
+  }
+})();
+
 /** The widget stylesheet, fetched once and shared by every shadow root. */
 function loadSheet() {
-  sheetReady ??= fetch(new URL("widget.css", BASE)).then((r) => {
-    if (!r.ok) throw new Error(`widget.css: HTTP ${r.status}`);
-    return r.text();
-  }).then((css) => {
-    const sheet = new CSSStyleSheet();
-    // The host's inherited styles stop at the shadow boundary: `all:
-    // initial` resets what would inherit (font-size, colour, ...).
-    sheet.replaceSync(`:host { all: initial !important; display: block !important; font-size: 16px !important; color-scheme: inherit !important; }\n${css}`);
-    return sheet;
-  });
+  sheetReady ??= CONSTRUCTED_SHEETS
+    ? fetch(new URL("widget.css", BASE)).then((r) => {
+      if (!r.ok) throw new Error(`widget.css: HTTP ${r.status}`);
+      return r.text();
+    }).then((css) => {
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(css);
+      return sheet;
+    })
+    : Promise.resolve(null);
   return sheetReady;
+}
+
+/** Styles `shadow` with the shared sheet, or a link to the file. */
+function style(shadow, sheet) {
+  if (sheet) {
+    shadow.adoptedStyleSheets = [sheet];
+    return;
+  }
+  const link = document.createElement("link");
+  link.rel = "stylesheet";
+  link.href = new URL("widget.css", BASE).href;
+  shadow.prepend(link);
 }
 
 /** A message in the person's language in the shadow root: never a blank box. */
@@ -66,7 +93,7 @@ function mount(element, options = {}) {
   let destroyed = false;
   const ready = Promise.all([loadWasm(), loadSheet()]).then(([glue, sheet]) => {
     if (destroyed) return;
-    shadow.adoptedStyleSheets = [sheet];
+    style(shadow, sheet);
     inner = glue.mount(container, opts);
   }).catch((error) => { if (!destroyed) showLoadError(container, opts.lang, error); });
   return Object.freeze({
