@@ -321,7 +321,8 @@ async fn download(
             None,
         );
     };
-    let mut estimator = ThroughputEstimator::new(config, now());
+    let began = now();
+    let mut estimator = ThroughputEstimator::new(config, began);
     estimator.set_idle_latency(idle_latency_ms);
     let state = Rc::new(Download {
         estimator: RefCell::new(estimator),
@@ -376,7 +377,7 @@ async fn download(
         && matches!(end, TestEnd::Budget | TestEnd::Stable)
         && estimator.bytes_total() > 0
     {
-        mbps = Some(estimator.bytes_total() as f64 * 8.0 / ((t - start).max(1.0) * 1_000.0));
+        mbps = Some(estimator.bytes_total() as f64 * 8.0 / ((t - began).max(1.0) * 1_000.0));
         result.download_at_least = true;
     }
     result.download_mbps = mbps;
