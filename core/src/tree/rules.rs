@@ -319,9 +319,10 @@ fn check_copy(
             },
         );
     }
-    let own = |name: &str| {
+    // `suffix` is a fixed field path ("title", "answers/0/label"): nothing to escape.
+    let own = |suffix: &str| {
         (
-            pointer(at, name),
+            format!("{at}/{suffix}"),
             ProblemKind::CopyWithOwnText {
                 original: original_id.clone(),
             },
@@ -379,8 +380,7 @@ fn check_copy(
         _ => {}
     }
     for (path, kind) in own_texts {
-        // "answers/0/label" was joined as one token; undo its escaping.
-        out.push(id, &path.replace("~1", "/"), kind);
+        out.push(id, &path, kind);
     }
 }
 
