@@ -57,16 +57,23 @@ function loadSheet() {
   return sheetReady;
 }
 
-/** Styles `shadow` with the shared sheet, or a link to the file. */
+/**
+ * Styles `shadow` with the shared sheet, or a link to the file. Resolves once
+ * the styles apply, so the widget never shows unstyled for a moment.
+ */
 function style(shadow, sheet) {
   if (sheet) {
     shadow.adoptedStyleSheets = [sheet];
-    return;
+    return Promise.resolve();
   }
-  const link = document.createElement("link");
-  link.rel = "stylesheet";
-  link.href = new URL("widget.css", BASE).href;
-  shadow.prepend(link);
+  return new Promise((resolve, reject) => {
+    const link = document.createElement("link");
+    link.rel = "stylesheet";
+    link.href = new URL("widget.css", BASE).href;
+    link.onload = () => resolve();
+    link.onerror = () => reject(new Error("widget.css could not load"));
+    shadow.prepend(link);
+  });
 }
 
 /** A message in the person's language in the shadow root: never a blank box. */
@@ -91,9 +98,10 @@ function mount(element, options = {}) {
   opts.assetBase = BASE.href;
   let inner = null;
   let destroyed = false;
-  const ready = Promise.all([loadWasm(), loadSheet()]).then(([glue, sheet]) => {
+  const ready = Promise.all([loadWasm(), loadSheet()]).then(async ([glue, sheet]) => {
     if (destroyed) return;
-    style(shadow, sheet);
+    await style(shadow, sheet);
+    if (destroyed) return;
     inner = glue.mount(container, opts);
   }).catch((error) => { if (!destroyed) showLoadError(container, opts.lang, error); });
   return Object.freeze({
