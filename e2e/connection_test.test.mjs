@@ -133,6 +133,25 @@ test("a slow uplink (1 Mbit/s) gets a measured upload and a verdict with the hou
   await page.context().close();
 });
 
+test("while the upload is measured, the live figure is the upload's own, not the download's", async () => {
+  const page = await openPage(browser, `?speedtest=/__fault/endpoint/slowup${SPEED_STEP}`);
+  await page.locator(".bd-speed-start").waitFor({ timeout: 15000 });
+  await page.locator(".bd-speed-start").tap();
+  // On a 1 Mbit/s uplink beside a fast download, a figure near 1 during
+  // "Measuring upload" can only be the upload's.
+  const figure = await page.waitForFunction(() => {
+    const phase = document.querySelector(".bd-phase")?.innerText ?? "";
+    const text = document.querySelector(".bd-live-figure")?.innerText ?? "";
+    const match = /([\d.]+) Mbit\/s/.exec(text);
+    return /upload/i.test(phase) && match ? Number(match[1]) : null;
+  }, null, { timeout: 15000, polling: 50 });
+  const mbps = await figure.jsonValue();
+  assert.ok(mbps > 0.5 && mbps < 1.6, `live upload figure ${mbps}`);
+  const bar = await page.locator(".bd-live .bd-progress-bar").getAttribute("value");
+  assert.ok(bar !== null && Number(bar) > 0 && Number(bar) <= 100, `a determinate bar once the upload has a figure: ${bar}`);
+  await page.context().close();
+});
+
 test("against a Cloudflare-style edge (empty __up answer, Server-Timing only) the browser times the upload", async () => {
   const { page, detail } = await runTest("?speedtest=/__fault/endpoint/cloudflare");
   assert.equal(detail.error, null, JSON.stringify(detail));

@@ -144,8 +144,8 @@ pub async fn run(
             if let (Some(_), TestEnd::Stable | TestEnd::Budget | TestEnd::TimeCap) =
                 (download_mbps, result.stop_reason)
             {
-                // The upload's own figure comes only when it ends: show no
-                // number (not the download's) and an open-ended bar.
+                // No figure until the first upload request is answered (not
+                // the download's), then the upload's own.
                 on_live(Live {
                     phase: Phase::Upload,
                     mbps: None,
@@ -166,7 +166,15 @@ pub async fn run(
                     uploading.clone(),
                     loaded.clone(),
                 ));
-                let outcome = upload(endpoint, config, stats.median_ms, &cancel).await;
+                let outcome = upload(endpoint, config, stats.median_ms, &cancel, |run, t| {
+                    on_live(Live {
+                        phase: Phase::Upload,
+                        mbps: run.estimate_mbps(),
+                        elapsed_ms: now() - start,
+                        fraction: run.progress(t),
+                    })
+                })
+                .await;
                 uploading.set(false);
                 result.upload_loaded_latency_ms = loaded_latency_ms(&loaded.borrow());
                 match outcome {
@@ -228,6 +236,7 @@ async fn probe_while(endpoint: String, running: Rc<Cell<bool>>, rtts: Rc<RefCell
     }
 }
 
+/// One round trip to `__down?bytes=0`, ms, less the server's own time.
 async fn probe(endpoint: &str, n: usize) -> Result<f64, SpeedTestError> {
     let controller = AbortController::new().map_err(|_| SpeedTestError::Blocked)?;
     let timed_out = Rc::new(Cell::new(false));
@@ -256,7 +265,10 @@ async fn probe(endpoint: &str, n: usize) -> Result<f64, SpeedTestError> {
     )
     .await;
     drop(timer);
-    let elapsed = now() - sent;
+    let fetch_ms = now() - sent;
+    // Resource Timing where the page may read it: the same clock as a
+    // silent server's upload requests, from which this round trip comes off.
+    let elapsed = request_to_response_ms(&url).await.unwrap_or(fetch_ms);
     // The server's own time (a CDN edge says it in Server-Timing) is not
     // the network's.
     let server_ms = response
@@ -456,18 +468,26 @@ struct Cancelled;
 
 /// Performs the core's [`UploadRun`]: each `Send` is a POST of that many
 /// incompressible bytes, cut at its deadline; the answer is the server's
-/// count when it gives one, else the browser's time for the request. Also
-/// returns the last request failure, for the words of a `Failed` run.
+/// count when it gives one, else the browser's time for the request
+/// (Resource Timing's where the page may read it). `on_answer` sees the run
+/// after each answer, with the run's clock. Also returns the last request
+/// failure, for the words of a `Failed` run.
 async fn upload(
     endpoint: &str,
     config: UploadConfig,
     idle_rtt_ms: f64,
     cancel: &Cell<bool>,
+    on_answer: impl Fn(&UploadRun, f64),
 ) -> Result<(UploadOutcome, Option<SpeedTestError>), Cancelled> {
     let mut run = UploadRun::new(config, idle_rtt_ms);
     let start = now();
     let mut failure = None;
+    let mut request = 0u32;
     loop {
+        if request > 0 {
+            on_answer(&run, now() - start);
+        }
+        request += 1;
         if cancel.get() {
             return Err(Cancelled);
         }
@@ -498,7 +518,8 @@ async fn upload(
             })
         };
         let body = Uint8Array::from(incompressible(bytes).as_slice());
-        let url = format!("{endpoint}/__up?t={}", now() as u64);
+        // A name of its own, so its Resource Timing entry can be found.
+        let url = format!("{endpoint}/__up?t={}.{request}", now() as u64);
         let sent = now();
         let answer = match fetch(&url, &controller, Some(&body)).await {
             Ok(response) => read_upload_answer(response).await,
@@ -512,12 +533,20 @@ async fn upload(
                     duration_ms,
                 },
             ),
-            Ok(None) => run.handle_answer(
-                now() - start,
-                UploadAnswer::Silent {
-                    elapsed_ms: now() - sent,
-                },
-            ),
+            Ok(None) => {
+                let fetch_ms = now() - sent;
+                let answer = match request_to_response_ms(&url).await {
+                    Some(elapsed_ms) => UploadAnswer::Silent {
+                        elapsed_ms,
+                        resource_timing: true,
+                    },
+                    None => UploadAnswer::Silent {
+                        elapsed_ms: fetch_ms,
+                        resource_timing: false,
+                    },
+                };
+                run.handle_answer(sent - start + fetch_ms, answer);
+            }
             Err(_) if cut.get() => run.handle_cut(now() - start),
             Err(e) => {
                 run.handle_failure();
@@ -525,6 +554,26 @@ async fn upload(
             }
         }
     }
+}
+
+/// Resource Timing's `requestStart`→`responseStart` for the request to
+/// `url`, ms: `None` where the browser hides it (another origin without
+/// `Timing-Allow-Origin`: both are 0), has no entry (a full buffer: the page
+/// may have made many requests; the widget never clears the host page's
+/// entries), or records it only later.
+async fn request_to_response_ms(url: &str) -> Option<f64> {
+    let performance = web_sys::window()?.performance()?;
+    // The entry is queued once the answer's body has been read: give the
+    // browser one turn to add it.
+    TimeoutFuture::new(0).await;
+    let entries = performance.get_entries_by_type("resource");
+    let entry = entries
+        .iter()
+        .rev()
+        .filter_map(|e| e.dyn_into::<web_sys::PerformanceResourceTiming>().ok())
+        .find(|e| e.name().ends_with(url))?;
+    let (request, response) = (entry.request_start(), entry.response_start());
+    (request > 0.0 && response > request).then_some(response - request)
 }
 
 /// Our server's `{"bytes", "durationMs"}`, or `None` for an answer without

@@ -95,8 +95,8 @@ pub fn speed_test_step(props: &SpeedTestStepProps) -> Html {
                     }
                     <bdi>{ format!("{} {}", intl::number(&props.lang, l.elapsed_ms / 1000.0, 1), m.elapsed) }</bdi>
                 </p>
-                if l.phase == Phase::Upload {
-                    // The upload reports nothing until it ends: an open-ended bar.
+                if l.phase == Phase::Upload && l.mbps.is_none() {
+                    // Until the first upload answer: an open-ended bar.
                     <progress class="bd-progress-bar" aria-label={phase_text(m, l.phase)}></progress>
                 } else {
                     <progress class="bd-progress-bar" max="100" value={((l.fraction * 100.0) as u32).to_string()}

@@ -15,8 +15,13 @@
 //!
 //! Timing: our server (and any that says so) answers how many bytes
 //! arrived and how long they took (`server`); a Cloudflare-style edge
-//! answers with neither, so the browser's own time for the request, minus
-//! one idle round trip, counts with the payload length (`browser`).
+//! answers with neither, so the browser times the request and the payload
+//! length is the byte count (`browser`). The browser's clock is Resource
+//! Timing's `requestStart`→`responseStart` where the page may read it (same
+//! origin, or `Timing-Allow-Origin`), which leaves out queueing and the
+//! connection's set-up, else the fetch's own time; either way one idle round
+//! trip comes off, since the answer's first byte comes back one round trip
+//! after the body's last byte left.
 
 use serde::{Deserialize, Serialize};
 
@@ -86,10 +91,14 @@ pub enum UploadAnswer {
         duration_ms: f64,
     },
     /// A 200 without a count (a Cloudflare-style edge): the browser's time
-    /// for the whole request, ms.
+    /// for the request, ms.
     Silent {
-        /// From sending the request to the end of the answer, ms.
+        /// Resource Timing's `requestStart`→`responseStart` when
+        /// `resource_timing`, else from the fetch call to the end of the
+        /// answer.
         elapsed_ms: f64,
+        /// Whether `elapsed_ms` is Resource Timing's.
+        resource_timing: bool,
     },
 }
 
@@ -230,11 +239,23 @@ impl UploadRun {
                 self.failed = true;
                 return;
             }
-            UploadAnswer::Silent { elapsed_ms } => Timed {
-                bytes: bytes as u64,
-                ms: (elapsed_ms.max(now_ms - sent_at) - self.idle_rtt_ms).max(1.0),
-                timing: UploadTiming::Browser,
-            },
+            UploadAnswer::Silent {
+                elapsed_ms,
+                resource_timing,
+            } => {
+                // The fetch's own time can be no shorter than the run saw;
+                // Resource Timing's is shorter by design (no queueing).
+                let elapsed = if resource_timing && elapsed_ms > 0.0 {
+                    elapsed_ms.min(now_ms - sent_at)
+                } else {
+                    elapsed_ms.max(now_ms - sent_at)
+                };
+                Timed {
+                    bytes: bytes as u64,
+                    ms: (elapsed - self.idle_rtt_ms).max(1.0),
+                    timing: UploadTiming::Browser,
+                }
+            }
         };
         self.timed.push(timed);
     }
@@ -266,6 +287,22 @@ impl UploadRun {
     /// The figure so far (for the live view), Mbit/s.
     pub fn estimate_mbps(&self) -> Option<f64> {
         self.best().map(|t| t.mbps())
+    }
+
+    /// How far the run is towards its nearest bound (time cap or byte
+    /// budget) at `now_ms`, 0 to 1; 1 once it is done.
+    pub fn progress(&self, now_ms: f64) -> f64 {
+        if self.done.is_some() {
+            return 1.0;
+        }
+        let Some(start) = self.started_ms else {
+            return 0.0;
+        };
+        let time = (now_ms - start) / self.config.time_cap_ms;
+        let in_flight = self.in_flight.map_or(0, |(_, bytes)| bytes) as f64;
+        // A request in flight counts half: its bytes are on their way.
+        let data = (self.sent as f64 + in_flight / 2.0) / self.config.byte_budget as f64;
+        time.max(data).clamp(0.0, 1.0)
     }
 
     fn next_size(&self) -> usize {
@@ -348,6 +385,26 @@ mod tests {
     /// A simulated uplink: `mbps` up, `rtt_ms` round trip, and a server that
     /// counts (ours) or says nothing (a Cloudflare-style edge).
     fn run(config: UploadConfig, mbps: f64, rtt_ms: f64, counts: bool) -> (UploadOutcome, f64) {
+        run_with(config, mbps, rtt_ms, counts, Clock::Fetch)
+    }
+
+    /// How a silent server's requests are timed in the simulation: the
+    /// fetch's own time, or Resource Timing's; each request waits
+    /// `queue_ms` in the browser before it goes out (a busy page, a
+    /// connection being set up), which only the fetch's time includes.
+    #[derive(Clone, Copy)]
+    enum Clock {
+        Fetch,
+        Queued { queue_ms: f64, resource_timing: bool },
+    }
+
+    fn run_with(
+        config: UploadConfig,
+        mbps: f64,
+        rtt_ms: f64,
+        counts: bool,
+        clock: Clock,
+    ) -> (UploadOutcome, f64) {
         let mut run = UploadRun::new(config, rtt_ms);
         let mut now = 0.0;
         for _ in 0..100 {
@@ -356,7 +413,11 @@ mod tests {
                 UploadAction::Wait => unreachable!("the simulation answers at once"),
                 UploadAction::Send { bytes, deadline_ms } => {
                     let transfer = bytes as f64 * 8.0 / (mbps * 1_000.0);
-                    let finish = now + rtt_ms + transfer;
+                    let queue = match clock {
+                        Clock::Fetch => 0.0,
+                        Clock::Queued { queue_ms, .. } => queue_ms,
+                    };
+                    let finish = now + queue + rtt_ms + transfer;
                     if finish > deadline_ms {
                         now = deadline_ms;
                         run.handle_cut(now);
@@ -369,8 +430,18 @@ mod tests {
                                 duration_ms: transfer,
                             }
                         } else {
-                            UploadAnswer::Silent {
-                                elapsed_ms: elapsed,
+                            match clock {
+                                Clock::Queued {
+                                    resource_timing: true,
+                                    ..
+                                } => UploadAnswer::Silent {
+                                    elapsed_ms: rtt_ms + transfer,
+                                    resource_timing: true,
+                                },
+                                _ => UploadAnswer::Silent {
+                                    elapsed_ms: elapsed,
+                                    resource_timing: false,
+                                },
                             }
                         };
                         run.handle_answer(now, answer);
@@ -424,6 +495,41 @@ mod tests {
                 "{up} Mbit/s up measured {mbps}"
             );
         }
+    }
+
+    #[test]
+    fn resource_timing_leaves_out_the_time_a_request_waits_in_the_browser() {
+        let queued = |resource_timing| Clock::Queued {
+            queue_ms: 150.0,
+            resource_timing,
+        };
+        let config = UploadConfig::standard();
+        let (rt, timing, _) = measured(run_with(config, 5.0, 30.0, false, queued(true)).0);
+        let (fetch, _, _) = measured(run_with(config, 5.0, 30.0, false, queued(false)).0);
+        assert_eq!(timing, UploadTiming::Browser);
+        assert!((rt / 5.0 - 1.0).abs() < 0.05, "Resource Timing: {rt}");
+        assert!(fetch < rt * 0.95, "fetch timing {fetch} vs Resource Timing {rt}");
+    }
+
+    #[test]
+    fn progress_runs_from_zero_to_one_towards_the_nearest_bound() {
+        let mut run = UploadRun::new(UploadConfig::standard(), 20.0);
+        assert_eq!(run.progress(0.0), 0.0);
+        let UploadAction::Send { bytes, .. } = run.poll(0.0) else {
+            panic!("the first poll sends");
+        };
+        let half_time = run.progress(3_000.0);
+        assert!((half_time - 0.5).abs() < 1e-9, "{half_time}");
+        run.handle_answer(
+            3_000.0,
+            UploadAnswer::Counted {
+                bytes: bytes as u64,
+                duration_ms: 2_900.0,
+            },
+        );
+        assert!(run.progress(9_000.0) == 1.0);
+        while !matches!(run.poll(7_000.0), UploadAction::Done(_)) {}
+        assert_eq!(run.progress(7_000.0), 1.0);
     }
 
     #[test]
