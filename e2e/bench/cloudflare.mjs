@@ -1,7 +1,7 @@
 // The speed-test anchor in the page: @cloudflare/speedtest 1.14.1 pointed at
 // this page's own server (`/__down`, `/__up`), phoning nowhere else, with its
-// default measurement plan cut down to latency and download, so that it
-// measures what the widget measures.
+// default measurement plan cut down to latency and download (or latency and
+// upload), so that each run measures one figure the widget measures.
 import SpeedTest from "./speedtest/speedtest.js";
 
 // The package's defaultConfig.measurements (dist/speedtest.js of 1.14.1;
@@ -34,13 +34,15 @@ const DEFAULT_PLAN = [
   { type: "latency", numPackets: 2 },
   { type: "download", bytes: 25e7, count: 2 },
 ];
-const PLAN = DEFAULT_PLAN.filter((m) => m.type === "latency" || m.type === "download");
+/** The latency entries with those of `kind` ("download" or "upload"). */
+const planOf = (kind) => DEFAULT_PLAN.filter((m) => m.type === "latency" || m.type === kind);
 
 /**
- * Runs the anchor once; resolves with its download bandwidth (bit/s), its
- * idle latency (ms) and the time from start to finish (ms).
+ * Runs the anchor once with the latency+`kind` plan; resolves with its
+ * bandwidth for that direction (bit/s), its idle latency (ms) and the time
+ * from start to finish (ms).
  */
-window.runAnchor = () =>
+window.runAnchor = (kind = "download") =>
   new Promise((resolve) => {
     const base = new URL("/", location.href).href;
     const started = performance.now();
@@ -50,12 +52,12 @@ window.runAnchor = () =>
       logAimApiUrl: null,
       logMeasurementApiUrl: null,
       autoStart: true,
-      measurements: PLAN,
+      measurements: planOf(kind),
     });
     test.onFinish = (results) => {
       const outcome = {
         ok: true,
-        downloadBps: results.getDownloadBandwidth() ?? null,
+        bps: (kind === "upload" ? results.getUploadBandwidth() : results.getDownloadBandwidth()) ?? null,
         latencyMs: results.getUnloadedLatency() ?? null,
         durationMs: performance.now() - started,
       };

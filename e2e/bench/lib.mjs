@@ -7,7 +7,11 @@
 // it); everything else goes to stderr.
 import { launch } from "../harness.mjs";
 
-/** `--base URL --rtt MS` from the command line. */
+/**
+ * `--base URL --rtt MS` from the command line, with `--speedtest PATH` (the
+ * widget's endpoint, e.g. the server's Cloudflare-style mode) and `--plan
+ * download|upload` (the anchor's) where a script takes them.
+ */
 export function options() {
   const args = process.argv.slice(2);
   const value = (name) => {
@@ -19,7 +23,9 @@ export function options() {
   if (!base || !Number.isFinite(rtt) || rtt < 0) {
     fail("usage: node <script> --base http://HOST:PORT/ --rtt MS");
   }
-  return { base, rtt };
+  const plan = value("--plan") ?? "download";
+  if (!["download", "upload"].includes(plan)) fail(`--plan wants download or upload, not ${plan}`);
+  return { base, rtt, speedtest: value("--speedtest"), plan };
 }
 
 /**

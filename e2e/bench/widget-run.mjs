@@ -1,5 +1,6 @@
 // One run of the widget's own speed test on the benchmark's shaped link:
-// opens the Android connection-test step of the default tree with the
+// opens the Android connection-test step of the default tree (against
+// `--speedtest PATH` when given) with the
 // link's round-trip time emulated, resets the server's counters, clicks
 // `.bd-speed-start` and waits for the `backup-doctor:speedtest` event.
 // Prints {ok, detail, timeToResultMs, downBytes, upBytes}: detail is the
@@ -11,10 +12,11 @@
 // ([ms, bytes, body number] per body chunk read) and `clickAt`, all on the
 // page's performance.now() clock.
 import { options, openShapedPage, resetStats, settledStats, report, within } from "./lib.mjs";
+import { trailsTo } from "../trails.mjs";
 
-const STEP = "?lang=en#step=0.0.n.n.n";
-
-const { base, rtt } = options();
+const { base, rtt, speedtest } = options();
+const query = speedtest ? `?lang=en&speedtest=${encodeURIComponent(speedtest)}` : "?lang=en";
+const STEP = `${query}#step=${trailsTo().get("android-speed")}`;
 const tracing = process.argv.includes("--trace");
 const { browser, page } = await openShapedPage(rtt);
 try {

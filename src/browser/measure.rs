@@ -166,6 +166,7 @@ pub async fn run(
                     uploading.clone(),
                     loaded.clone(),
                 ));
+                let upload_began = now();
                 let outcome = upload(endpoint, config, stats.median_ms, &cancel, |run, t| {
                     on_live(Live {
                         phase: Phase::Upload,
@@ -176,6 +177,7 @@ pub async fn run(
                 })
                 .await;
                 uploading.set(false);
+                result.upload_ms = Some(now() - upload_began);
                 result.upload_loaded_latency_ms = loaded_latency_ms(&loaded.borrow());
                 match outcome {
                     Ok((outcome, failure)) => apply_upload(&mut result, outcome, failure),

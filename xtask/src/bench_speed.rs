@@ -1,7 +1,11 @@
 //! `cargo xtask bench speed`: how accurate, how quick and how frugal the
 //! widget's speed test is on links shaped by the Linux kernel, next to the
-//! ground truth (a long `curl` download) and an anchor
-//! (`@cloudflare/speedtest`) on the same link in the same run. These are the
+//! ground truth (a long `curl` download, and a long `curl` POST for the
+//! upload) and an anchor (`@cloudflare/speedtest`) on the same link in the
+//! same run. The upload is measured twice: against our server, which counts
+//! what arrived, and against its Cloudflare-style mode (an empty `__up`
+//! answer with only `Server-Timing`), where the browser times it. Links can
+//! be asymmetric (fast down, slow up: where backups stall). These are the
 //! numbers behind the README's budgets (DESIGN.md, "Budgets"); it is a
 //! benchmark, so nothing here passes or fails on a figure.
 //!
@@ -22,19 +26,24 @@ use crate::cmd::{self, command, output};
 use crate::{tools, widget, TaskResult};
 
 const USAGE: &str = "\
-usage: cargo xtask bench speed [--markdown] [--runs N] [--no-anchor] [--link MBIT/RTT_MS]...
+usage: cargo xtask bench speed [--markdown] [--runs N] [--no-anchor] [--link DOWN[/UP]/RTT_MS]...
 
-  --markdown          print the table as Markdown (for the README)
-  --runs N            widget runs per link (default 3; the median run is shown)
-  --no-anchor         skip @cloudflare/speedtest (it takes up to a minute a link)
-  --link 10/40        measure this link instead of the default ones (repeatable)";
+  --markdown          print the tables as Markdown (for the README)
+  --runs N            widget runs per link and mode (default 3; the median run is shown)
+  --no-anchor         skip @cloudflare/speedtest (it takes up to two minutes a link)
+  --link 10/40        measure this link instead of the default ones (repeatable);
+                      50/1/20 is 50 Mbit/s down, 1 Mbit/s up, 20 ms";
 
-/// The links measured by default: rate in Mbit/s, round trip in ms.
-const DEFAULT_LINKS: [Link; 4] = [
+/// The links measured by default: rates in Mbit/s, round trip in ms. The
+/// asymmetric ones are where backups stall: cable, or a congested uplink.
+const DEFAULT_LINKS: [Link; 7] = [
     Link::new(2.0, 60),
     Link::new(5.0, 50),
     Link::new(10.0, 40),
     Link::new(50.0, 20),
+    Link::asymmetric(20.0, 1.0, 40),
+    Link::asymmetric(50.0, 1.0, 20),
+    Link::asymmetric(10.0, 2.0, 40),
 ];
 const DEFAULT_RUNS: usize = 3;
 
@@ -47,48 +56,79 @@ const NS_ADDR: &str = "10.77.0.2";
 const NS_CIDR: &str = "10.77.0.2/24";
 const PORT: &str = "8080";
 
-/// How long the ground-truth download lasts at the link's rate.
+/// How long the ground-truth download (and upload) lasts at the link's rate.
 const GROUND_TRUTH_SECONDS: f64 = 20.0;
+/// Where the widget finds the server's Cloudflare-style mode (`--faults`).
+const CLOUDFLARE_STYLE: &str = "/__fault/endpoint/cloudflare";
 /// TCP payload per full Ethernet frame with timestamps: 1448 of 1514 bytes.
 const PAYLOAD_SHARE: f64 = 1448.0 / 1514.0;
 
-/// A shaped link: what tbf allows and what round trip the browser adds.
+/// A shaped link: what tbf allows each way and what round trip the browser
+/// adds. `rate_mbit` is the download (server to browser), `up_mbit` the
+/// upload.
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct Link {
     rate_mbit: f64,
+    up_mbit: f64,
     rtt_ms: u32,
 }
 
 impl Link {
     const fn new(rate_mbit: f64, rtt_ms: u32) -> Self {
-        Self { rate_mbit, rtt_ms }
+        Self::asymmetric(rate_mbit, rate_mbit, rtt_ms)
     }
 
-    /// Parses `10/40` (Mbit/s / ms).
-    fn parse(text: &str) -> TaskResult<Self> {
-        let bad = || format!("--link wants RATE_MBIT/RTT_MS such as 10/40, not {text:?}");
-        let (rate, rtt) = text.split_once('/').ok_or_else(bad)?;
-        let rate_mbit: f64 = rate.trim().parse().map_err(|_| bad())?;
-        let rtt_ms: u32 = rtt.trim().parse().map_err(|_| bad())?;
-        if !(rate_mbit.is_finite() && (0.1..=1000.0).contains(&rate_mbit)) {
-            return Err(format!(
-                "--link rate {rate_mbit} is outside 0.1..1000 Mbit/s"
-            ));
+    const fn asymmetric(rate_mbit: f64, up_mbit: f64, rtt_ms: u32) -> Self {
+        Self {
+            rate_mbit,
+            up_mbit,
+            rtt_ms,
         }
-        Ok(Self::new(rate_mbit, rtt_ms))
+    }
+
+    /// Parses `10/40` (Mbit/s both ways / ms) or `50/1/20` (down / up / ms).
+    fn parse(text: &str) -> TaskResult<Self> {
+        let bad = || {
+            format!("--link wants DOWN_MBIT[/UP_MBIT]/RTT_MS such as 10/40 or 50/1/20, not {text:?}")
+        };
+        let parts: Vec<&str> = text.split('/').map(str::trim).collect();
+        let rate = |t: &str| -> TaskResult<f64> {
+            let mbit: f64 = t.parse().map_err(|_| bad())?;
+            if mbit.is_finite() && (0.1..=1000.0).contains(&mbit) {
+                Ok(mbit)
+            } else {
+                Err(format!("--link rate {mbit} is outside 0.1..1000 Mbit/s"))
+            }
+        };
+        let (down, up, rtt) = match parts.as_slice() {
+            [down, rtt] => (rate(down)?, rate(down)?, rtt),
+            [down, up, rtt] => (rate(down)?, rate(up)?, rtt),
+            _ => return Err(bad()),
+        };
+        let rtt_ms: u32 = rtt.parse().map_err(|_| bad())?;
+        Ok(Self::asymmetric(down, up, rtt_ms))
     }
 
     fn bytes_per_second(self) -> f64 {
         self.rate_mbit * 1e6 / 8.0
     }
 
-    /// tbf's bucket: 4 ms of tokens at the rate (rate / 250), at least
-    /// 16 KiB. It must hold a full frame (tbf splits larger GSO packets
-    /// itself) and be refilled between timer ticks; kept this small, the
-    /// burst a fresh connection gets for free is a few milliseconds' worth,
-    /// which no measurement can mistake for speed.
+    fn up_bytes_per_second(self) -> f64 {
+        self.up_mbit * 1e6 / 8.0
+    }
+
+    /// tbf's bucket for `bytes_per_second`: 4 ms of tokens (rate / 250),
+    /// at least 16 KiB. It must hold a full frame (tbf splits larger GSO
+    /// packets itself) and be refilled between timer ticks; kept this small,
+    /// the burst a fresh connection gets for free is a few milliseconds'
+    /// worth, which no measurement can mistake for speed.
+    fn burst_for(bytes_per_second: f64) -> u64 {
+        ((bytes_per_second / 250.0) as u64).max(16 * 1024)
+    }
+
+    /// The download direction's tbf bucket.
     fn burst_bytes(self) -> u64 {
-        ((self.bytes_per_second() / 250.0) as u64).max(16 * 1024)
+        Self::burst_for(self.bytes_per_second())
     }
 
     /// What TCP can carry over the link: rate x 1448/1514, in Mbit/s.
@@ -101,8 +141,26 @@ impl Link {
         (self.bytes_per_second() * GROUND_TRUTH_SECONDS) as u64
     }
 
+    /// Bytes for a ground-truth upload of about [`GROUND_TRUTH_SECONDS`].
+    fn ground_truth_up_bytes(self) -> u64 {
+        (self.up_bytes_per_second() * GROUND_TRUTH_SECONDS) as u64
+    }
+
+    fn is_symmetric(self) -> bool {
+        self.rate_mbit == self.up_mbit
+    }
+
+    /// `10` or `50/1`, Mbit/s.
+    fn rates(self) -> String {
+        if self.is_symmetric() {
+            trim_number(self.rate_mbit)
+        } else {
+            format!("{}/{}", trim_number(self.rate_mbit), trim_number(self.up_mbit))
+        }
+    }
+
     fn label(self) -> String {
-        format!("{} Mbit/s {} ms", trim_number(self.rate_mbit), self.rtt_ms)
+        format!("{} Mbit/s {} ms", self.rates(), self.rtt_ms)
     }
 }
 
@@ -241,11 +299,13 @@ impl ShapedNamespace {
         Ok(guard)
     }
 
-    /// Shapes both directions to `link`'s rate (replacing earlier shaping).
+    /// Shapes each direction to `link`'s rate (replacing earlier shaping):
+    /// the namespace side's egress is the download (the server sends), the
+    /// host side's the upload (the browser sends).
     fn shape(&self, link: Link) -> TaskResult {
-        let rate = format!("{}kbit", (link.rate_mbit * 1000.0).round() as u64);
-        let burst = link.burst_bytes().to_string();
-        let tbf = |prefix: &[&str], dev: &str| {
+        let tbf = |prefix: &[&str], dev: &str, mbit: f64| {
+            let rate = format!("{}kbit", (mbit * 1000.0).round() as u64);
+            let burst = Link::burst_for(mbit * 1e6 / 8.0).to_string();
             let mut args: Vec<&str> = prefix.to_vec();
             args.extend([
                 "tc", "qdisc", "replace", "dev", dev, "root", "tbf", "rate", &rate, "burst",
@@ -253,8 +313,8 @@ impl ShapedNamespace {
             ]);
             cmd::run(Command::new(args[0]).args(&args[1..]))
         };
-        tbf(&[], HOST_IF)?;
-        tbf(&["ip", "netns", "exec", NAMESPACE], NS_IF)
+        tbf(&[], HOST_IF, link.up_mbit)?;
+        tbf(&["ip", "netns", "exec", NAMESPACE], NS_IF, link.rate_mbit)
     }
 }
 
@@ -309,6 +369,8 @@ impl NamespacedServer {
                 "--port",
                 PORT,
                 "--stats",
+                // The Cloudflare-style upload mode lives under /__fault/.
+                "--faults",
                 "--dist",
                 "dist",
                 "--demo",
@@ -346,8 +408,14 @@ impl Drop for NamespacedServer {
 struct LinkReport {
     link: Link,
     curl_mbps: f64,
+    /// Goodput of a long POST to `__up`, Mbit/s.
+    curl_up_mbps: f64,
+    /// Against our server (it counts the upload).
     widget: Vec<Result<WidgetRun, String>>,
+    /// Against the server's Cloudflare-style mode (the browser times it).
+    widget_cf: Vec<Result<WidgetRun, String>>,
     anchor: Option<Result<AnchorRun, String>>,
+    anchor_up: Option<Result<AnchorRun, String>>,
 }
 
 /// One run of the widget's speed test.
@@ -364,84 +432,124 @@ struct WidgetRun {
     /// runs its download plan only), MB.
     download_megabytes: f64,
     stop_reason: String,
+    upload_mbps: Option<f64>,
+    /// The widget's own `uploadMs`, s.
+    upload_s: Option<f64>,
+    /// `uploadAtLeast` (`>=`), `uploadAtMost` (`<=`), or neither.
+    upload_bound: Option<&'static str>,
+    /// `uploadTiming`.
+    upload_timing: Option<String>,
 }
 
-/// One run of `@cloudflare/speedtest` (latency and download only).
+/// One run of `@cloudflare/speedtest` (latency with download, or with
+/// upload).
 #[derive(Clone, Debug, PartialEq)]
 struct AnchorRun {
-    download_mbps: Option<f64>,
+    /// Download or upload, as the plan measured, Mbit/s.
+    mbps: Option<f64>,
     time_s: f64,
     megabytes: f64,
 }
 
 fn measure_link(link: Link, base: &str, options: &Options) -> TaskResult<LinkReport> {
     eprintln!(
-        "== {}: tbf burst {} B; ground truth with curl ({} MB)",
+        "== {}: tbf burst {} B; ground truth with curl ({} MB down, {} MB up)",
         link.label(),
         link.burst_bytes(),
-        link.ground_truth_bytes() / 1_000_000
+        link.ground_truth_bytes() / 1_000_000,
+        link.ground_truth_up_bytes() / 1_000_000,
     );
     let curl_mbps = ground_truth(link, base)?;
+    let curl_up_mbps = ground_truth_upload(link, base)?;
     eprintln!(
-        "   curl {curl_mbps:.3} Mbit/s (expected payload rate {:.3})",
+        "   curl {curl_mbps:.3} Mbit/s down, {curl_up_mbps:.3} up (expected payload rate {:.3} down)",
         link.expected_payload_mbps()
     );
-    let mut widget = Vec::new();
-    for n in 1..=options.runs {
-        let result = run_node_script("widget-run.mjs", base, link).and_then(|v| widget_run(&v));
+    let widget_runs = |mode: &str, speedtest: Option<&str>| {
+        (1..=options.runs)
+            .map(|n| {
+                let mut args = vec![];
+                if let Some(path) = speedtest {
+                    args.extend(["--speedtest", path]);
+                }
+                let result = run_node_script("widget-run.mjs", base, link, &args)
+                    .and_then(|v| widget_run(&v));
+                match &result {
+                    Ok(r) => eprintln!(
+                        "   widget {mode} {n}/{}: down {} Mbit/s ({} %), up {} Mbit/s ({} %, {}), {} s to result, {} MB, {}",
+                        options.runs,
+                        fixed(r.download_mbps, 3),
+                        fixed(r.download_mbps.map(|m| error_percent(m, curl_mbps)), 1),
+                        fixed(r.upload_mbps, 3),
+                        fixed(r.upload_mbps.map(|m| error_percent(m, curl_up_mbps)), 1),
+                        r.upload_timing.as_deref().unwrap_or("-"),
+                        fixed(r.time_s, 1),
+                        fixed(Some(r.megabytes), 1),
+                        r.stop_reason
+                    ),
+                    Err(e) => eprintln!("   widget {mode} {n}/{} failed: {e}", options.runs),
+                }
+                result
+            })
+            .collect::<Vec<_>>()
+    };
+    let widget = widget_runs("server", None);
+    let widget_cf = widget_runs("cf-style", Some(CLOUDFLARE_STYLE));
+    let anchor_of = |plan: &str, truth: f64| {
+        let result = run_node_script("cloudflare-run.mjs", base, link, &["--plan", plan])
+            .and_then(|v| anchor_run(&v));
         match &result {
             Ok(r) => eprintln!(
-                "   widget run {n}/{}: {} Mbit/s ({} %), {} s to result, {} MB, {}",
-                options.runs,
-                fixed(r.download_mbps, 3),
-                fixed(r.download_mbps.map(|m| error_percent(m, curl_mbps)), 1),
-                fixed(r.time_s, 1),
-                fixed(Some(r.megabytes), 1),
-                r.stop_reason
-            ),
-            Err(e) => eprintln!("   widget run {n}/{} failed: {e}", options.runs),
-        }
-        widget.push(result);
-    }
-    let anchor = options.anchor.then(|| {
-        let result = run_node_script("cloudflare-run.mjs", base, link).and_then(|v| anchor_run(&v));
-        match &result {
-            Ok(r) => eprintln!(
-                "   @cloudflare/speedtest: {} Mbit/s ({} %), {:.1} s, {:.1} MB",
-                fixed(r.download_mbps, 3),
-                fixed(r.download_mbps.map(|m| error_percent(m, curl_mbps)), 1),
+                "   @cloudflare/speedtest {plan}: {} Mbit/s ({} %), {:.1} s, {:.1} MB",
+                fixed(r.mbps, 3),
+                fixed(r.mbps.map(|m| error_percent(m, truth)), 1),
                 r.time_s,
                 r.megabytes
             ),
-            Err(e) => eprintln!("   @cloudflare/speedtest failed: {e}"),
+            Err(e) => eprintln!("   @cloudflare/speedtest {plan} failed: {e}"),
         }
         result
-    });
+    };
+    let anchor = options.anchor.then(|| anchor_of("download", curl_mbps));
+    let anchor_up = options.anchor.then(|| anchor_of("upload", curl_up_mbps));
     Ok(LinkReport {
         link,
         curl_mbps,
+        curl_up_mbps,
         widget,
+        widget_cf,
         anchor,
+        anchor_up,
     })
 }
 
 /// Goodput of a long download from the root namespace, in Mbit/s.
 fn ground_truth(link: Link, base: &str) -> TaskResult<f64> {
     let url = format!("{base}__down?bytes={}", link.ground_truth_bytes());
+    curl_speed(&url, &[], "%{speed_download}")
+}
+
+/// Goodput of a long POST of incompressible bytes to `__up`, in Mbit/s.
+fn ground_truth_upload(link: Link, base: &str) -> TaskResult<f64> {
+    let file = cmd::root().join("target/bench-upload.bin");
+    write_incompressible(&file, link.ground_truth_up_bytes())?;
+    let body = format!("@{}", file.display());
+    let url = format!("{base}__up");
+    // No `Expect: 100-continue` round trip before the body.
+    curl_speed(
+        &url,
+        &["-H", "Expect:", "-H", "Content-Type: application/octet-stream", "--data-binary", &body],
+        "%{speed_upload}",
+    )
+}
+
+/// Runs curl on `url` and reads the `-w` figure (bytes/s) as Mbit/s.
+fn curl_speed(url: &str, extra: &[&str], write_out: &str) -> TaskResult<f64> {
     let limit = format!("{}", (GROUND_TRUTH_SECONDS * 4.0) as u64);
-    let mut c = command(
-        "curl",
-        &[
-            "-sS",
-            "-o",
-            "/dev/null",
-            "--max-time",
-            &limit,
-            "-w",
-            "%{speed_download}",
-            &url,
-        ],
-    );
+    let mut args = vec!["-sS", "-o", "/dev/null", "--max-time", &limit, "-w", write_out];
+    args.extend(extra);
+    args.push(url);
+    let mut c = command("curl", &args);
     c.stderr(Stdio::inherit());
     let out = c
         .output()
@@ -456,17 +564,35 @@ fn ground_truth(link: Link, base: &str) -> TaskResult<f64> {
     Ok(bytes_per_second * 8.0 / 1e6)
 }
 
-/// Runs `e2e/bench/<script> --base URL --rtt MS` and returns the JSON line
-/// it printed, or its `error` when it reports `ok: false`.
-fn run_node_script(script: &str, base: &str, link: Link) -> TaskResult<Value> {
+/// `len` pseudo-random bytes (xorshift) in `path`, so nothing can compress
+/// them on the way.
+fn write_incompressible(path: &Path, len: u64) -> TaskResult {
+    let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut bytes = Vec::with_capacity(len as usize + 8);
+    while (bytes.len() as u64) < len {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        bytes.extend_from_slice(&state.to_le_bytes());
+    }
+    bytes.truncate(len as usize);
+    std::fs::write(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// Runs `e2e/bench/<script> --base URL --rtt MS [extra]` and returns the
+/// JSON line it printed, or its `error` when it reports `ok: false`.
+fn run_node_script(script: &str, base: &str, link: Link, extra: &[&str]) -> TaskResult<Value> {
     let rtt = link.rtt_ms.to_string();
-    let mut c = command(
-        "node",
-        &[&format!("bench/{script}"), "--base", base, "--rtt", &rtt],
-    );
+    let mut args = vec![format!("bench/{script}"), "--base".into(), base.into(), "--rtt".into(), rtt];
+    args.extend(extra.iter().map(|a| (*a).to_owned()));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let mut c = command("node", &args);
     c.current_dir(cmd::root().join("e2e"))
         .env("CHROMIUM", tools::CHROMIUM)
         .stderr(Stdio::inherit());
+    if let Some(paths) = &*TREE_PATHS {
+        c.env("TREE_PATHS", paths);
+    }
     let out = c
         .output()
         .map_err(|e| format!("could not start node for {script}: {e}"))?;
@@ -482,6 +608,11 @@ fn run_node_script(script: &str, base: &str, link: Link) -> TaskResult<Value> {
             .to_owned())
     }
 }
+
+/// The default tree's path report for the browser scripts (they open the
+/// connection-test step by its trail); `None` leaves them to ask cargo.
+static TREE_PATHS: std::sync::LazyLock<Option<PathBuf>> =
+    std::sync::LazyLock::new(|| crate::layers::tree_paths_file().ok());
 
 /// The last line of `stdout` that is a JSON object.
 fn result_line(stdout: &str) -> Option<Value> {
@@ -508,6 +639,14 @@ fn widget_run(v: &Value) -> TaskResult<WidgetRun> {
         Some(error) => format!("{stop_reason}: {error}"),
         None => stop_reason,
     };
+    let flag = |key: &str| detail[key].as_bool() == Some(true);
+    let upload_bound = if flag("uploadAtLeast") {
+        Some(">=")
+    } else if flag("uploadAtMost") {
+        Some("<=")
+    } else {
+        None
+    };
     Ok(WidgetRun {
         download_mbps: detail["downloadMbps"].as_f64(),
         time_s: v["timeToResultMs"].as_f64().map(|ms| ms / 1000.0),
@@ -515,12 +654,16 @@ fn widget_run(v: &Value) -> TaskResult<WidgetRun> {
         megabytes: megabytes_used(v),
         download_megabytes: v["downBytes"].as_f64().unwrap_or(0.0) / 1e6,
         stop_reason,
+        upload_mbps: detail["uploadMbps"].as_f64(),
+        upload_s: detail["uploadMs"].as_f64().map(|ms| ms / 1000.0),
+        upload_bound,
+        upload_timing: detail["uploadTiming"].as_str().map(str::to_owned),
     })
 }
 
 fn anchor_run(v: &Value) -> TaskResult<AnchorRun> {
     Ok(AnchorRun {
-        download_mbps: v["downloadBps"].as_f64().map(|bps| bps / 1e6),
+        mbps: v["bps"].as_f64().map(|bps| bps / 1e6),
         time_s: v["durationMs"].as_f64().unwrap_or(f64::NAN) / 1000.0,
         megabytes: megabytes_used(v),
     })
@@ -531,12 +674,16 @@ fn error_percent(measured: f64, truth: f64) -> f64 {
     (measured - truth) / truth * 100.0
 }
 
-/// The run with the median error (the lower middle for an even count) and
-/// the largest error by size, among runs that gave a download figure.
-fn median_and_worst(runs: &[WidgetRun], truth: f64) -> Option<(&WidgetRun, f64)> {
+/// The run with the median error of `figure` (the lower middle for an
+/// even count) and the largest error by size, among runs that gave one.
+fn median_and_worst(
+    runs: &[WidgetRun],
+    figure: fn(&WidgetRun) -> Option<f64>,
+    truth: f64,
+) -> Option<(&WidgetRun, f64)> {
     let mut measured: Vec<(&WidgetRun, f64)> = runs
         .iter()
-        .filter_map(|r| Some((r, error_percent(r.download_mbps?, truth))))
+        .filter_map(|r| Some((r, error_percent(figure(r)?, truth))))
         .collect();
     measured.sort_by(|a, b| a.1.total_cmp(&b.1));
     let worst = measured
@@ -544,6 +691,14 @@ fn median_and_worst(runs: &[WidgetRun], truth: f64) -> Option<(&WidgetRun, f64)>
         .map(|&(_, e)| e)
         .max_by(|a, b| a.abs().total_cmp(&b.abs()))?;
     Some((measured[(measured.len() - 1) / 2].0, worst))
+}
+
+fn download_of(r: &WidgetRun) -> Option<f64> {
+    r.download_mbps
+}
+
+fn upload_of(r: &WidgetRun) -> Option<f64> {
+    r.upload_mbps
 }
 
 /// Median of `values` (the mean of the middle two for an even count).
@@ -596,10 +751,39 @@ const HEADER: [&str; 17] = [
     "cf MB",
 ];
 
+const UPLOAD_HEADER: [&str; 14] = [
+    "down/up Mbit/s",
+    "RTT ms",
+    "curl up",
+    "bd up",
+    "bd err %",
+    "bd worst %",
+    "bd up s",
+    "bd up s max",
+    "cf-style bd up",
+    "cf-style err %",
+    "cf-style worst %",
+    "cf up",
+    "cf err %",
+    "cf up s",
+];
+
+fn ok_runs(runs: &[Result<WidgetRun, String>]) -> Vec<WidgetRun> {
+    runs.iter().flatten().cloned().collect()
+}
+
+/// `1.234`, with `>=`/`<=` before it when the run says it is a bound.
+fn upload_figure(run: Option<&WidgetRun>) -> String {
+    let Some(run) = run else {
+        return "-".to_owned();
+    };
+    format!("{}{}", run.upload_bound.unwrap_or(""), fixed(run.upload_mbps, 3))
+}
+
 fn table_row(report: &LinkReport) -> Vec<String> {
     let truth = report.curl_mbps;
-    let runs: Vec<WidgetRun> = report.widget.iter().flatten().cloned().collect();
-    let widget = median_and_worst(&runs, truth);
+    let runs = ok_runs(&report.widget);
+    let widget = median_and_worst(&runs, download_of, truth);
     let median_run = widget.map(|(r, _)| r);
     let of_runs = |value: fn(&WidgetRun) -> Option<f64>| -> Vec<f64> {
         runs.iter().filter_map(value).collect()
@@ -607,7 +791,7 @@ fn table_row(report: &LinkReport) -> Vec<String> {
     let largest = |values: Vec<f64>| values.into_iter().reduce(f64::max);
     let anchor = report.anchor.as_ref().and_then(|a| a.as_ref().ok());
     vec![
-        trim_number(report.link.rate_mbit),
+        report.link.rates(),
         report.link.rtt_ms.to_string(),
         format!("{truth:.3}"),
         format!("{:.3}", report.link.expected_payload_mbps()),
@@ -620,10 +804,39 @@ fn table_row(report: &LinkReport) -> Vec<String> {
         fixed(median(&mut of_runs(|r| Some(r.megabytes))), 1),
         fixed(largest(of_runs(|r| Some(r.megabytes))), 1),
         fixed(median(&mut of_runs(|r| Some(r.download_megabytes))), 1),
-        fixed(anchor.and_then(|a| a.download_mbps), 3),
-        signed(anchor.and_then(|a| Some(error_percent(a.download_mbps?, truth)))),
+        fixed(anchor.and_then(|a| a.mbps), 3),
+        signed(anchor.and_then(|a| Some(error_percent(a.mbps?, truth)))),
         fixed(anchor.map(|a| a.time_s), 1),
         fixed(anchor.map(|a| a.megabytes), 1),
+    ]
+}
+
+fn upload_row(report: &LinkReport) -> Vec<String> {
+    let truth = report.curl_up_mbps;
+    let runs = ok_runs(&report.widget);
+    let cf_runs = ok_runs(&report.widget_cf);
+    let server = median_and_worst(&runs, upload_of, truth);
+    let cf_style = median_and_worst(&cf_runs, upload_of, truth);
+    let times: Vec<f64> = runs.iter().filter_map(|r| r.upload_s).collect();
+    let anchor = report.anchor_up.as_ref().and_then(|a| a.as_ref().ok());
+    let err = |m: Option<(&WidgetRun, f64)>| {
+        signed(m.and_then(|(r, _)| Some(error_percent(r.upload_mbps?, truth))))
+    };
+    vec![
+        format!("{}/{}", trim_number(report.link.rate_mbit), trim_number(report.link.up_mbit)),
+        report.link.rtt_ms.to_string(),
+        format!("{truth:.3}"),
+        upload_figure(server.map(|(r, _)| r)),
+        err(server),
+        signed(server.map(|(_, worst)| worst)),
+        fixed(median(&mut times.clone()), 1),
+        fixed(times.into_iter().reduce(f64::max), 1),
+        upload_figure(cf_style.map(|(r, _)| r)),
+        err(cf_style),
+        signed(cf_style.map(|(_, worst)| worst)),
+        fixed(anchor.and_then(|a| a.mbps), 3),
+        signed(anchor.and_then(|a| Some(error_percent(a.mbps?, truth)))),
+        fixed(anchor.map(|a| a.time_s), 1),
     ]
 }
 
@@ -664,68 +877,110 @@ fn render_table(rows: &[Vec<String>], markdown: bool) -> String {
     out.join("\n")
 }
 
-/// One summary line per tool: median and worst |error|, and time and data.
+
+/// What one tool's runs add up to on one figure, over every link.
+#[derive(Default)]
+struct Tally {
+    errors: Vec<f64>,
+    times: Vec<f64>,
+    megabytes: Vec<f64>,
+    failures: usize,
+    bounds: usize,
+}
+
+impl Tally {
+    fn line(&mut self, tool: &str, markdown: bool) -> String {
+        let worst = |v: &[f64]| v.iter().copied().reduce(f64::max);
+        let mut text = format!(
+            "{}{tool}: |error| median {} %, worst {} % ({} runs); time median {} s, worst {} s",
+            if markdown { "- " } else { "" },
+            fixed(median(&mut self.errors), 1),
+            fixed(worst(&self.errors), 1),
+            self.errors.len(),
+            fixed(median(&mut self.times), 1),
+            fixed(worst(&self.times), 1),
+        );
+        if !self.megabytes.is_empty() {
+            text += &format!(
+                "; data median {} MB, worst {} MB",
+                fixed(median(&mut self.megabytes), 1),
+                fixed(worst(&self.megabytes), 1)
+            );
+        }
+        if self.bounds > 0 {
+            text += &format!("; {} figure(s) given as a bound (>= or <=)", self.bounds);
+        }
+        if self.failures > 0 {
+            text += &format!("; {} run(s) gave no result (see the log above)", self.failures);
+        }
+        text
+    }
+}
+
+/// One summary line per tool and figure: median and worst |error|, time
+/// and data.
 fn summary(reports: &[LinkReport], markdown: bool) -> Vec<String> {
-    let mut widget_errors = Vec::new();
-    let mut widget_times = Vec::new();
-    let mut widget_mb = Vec::new();
-    let mut failures = 0;
-    let mut anchor_errors = Vec::new();
-    let mut anchor_times = Vec::new();
-    let mut anchor_mb = Vec::new();
+    let (mut down, mut up, mut up_cf) = (Tally::default(), Tally::default(), Tally::default());
+    let (mut anchor_down, mut anchor_up) = (Tally::default(), Tally::default());
     for report in reports {
         for run in &report.widget {
             let Ok(run) = run else {
-                failures += 1;
+                down.failures += 1;
                 continue;
             };
             if let Some(m) = run.download_mbps {
-                widget_errors.push(error_percent(m, report.curl_mbps).abs());
+                down.errors.push(error_percent(m, report.curl_mbps).abs());
             }
-            widget_times.extend(run.time_s);
-            widget_mb.push(run.megabytes);
+            down.times.extend(run.time_s);
+            down.megabytes.push(run.megabytes);
+            if let Some(m) = run.upload_mbps {
+                up.errors.push(error_percent(m, report.curl_up_mbps).abs());
+                up.bounds += usize::from(run.upload_bound.is_some());
+            } else {
+                up.failures += 1;
+            }
+            up.times.extend(run.upload_s);
         }
-        if let Some(Ok(anchor)) = &report.anchor {
-            if let Some(m) = anchor.download_mbps {
-                anchor_errors.push(error_percent(m, report.curl_mbps).abs());
+        for run in &report.widget_cf {
+            match run {
+                Ok(WidgetRun {
+                    upload_mbps: Some(m),
+                    upload_s,
+                    upload_bound,
+                    ..
+                }) => {
+                    up_cf.errors.push(error_percent(*m, report.curl_up_mbps).abs());
+                    up_cf.times.extend(*upload_s);
+                    up_cf.bounds += usize::from(upload_bound.is_some());
+                }
+                _ => up_cf.failures += 1,
             }
-            anchor_times.push(anchor.time_s);
-            anchor_mb.push(anchor.megabytes);
+        }
+        for (anchor, tally, truth) in [
+            (&report.anchor, &mut anchor_down, report.curl_mbps),
+            (&report.anchor_up, &mut anchor_up, report.curl_up_mbps),
+        ] {
+            match anchor {
+                Some(Ok(a)) => {
+                    if let Some(m) = a.mbps {
+                        tally.errors.push(error_percent(m, truth).abs());
+                    }
+                    tally.times.push(a.time_s);
+                    tally.megabytes.push(a.megabytes);
+                }
+                Some(Err(_)) => tally.failures += 1,
+                None => {}
+            }
         }
     }
-    let worst = |v: &[f64]| v.iter().copied().reduce(f64::max);
-    let line = |tool: &str, errors: &mut Vec<f64>, times: &mut Vec<f64>, mb: &mut Vec<f64>| {
-        format!(
-            "{}{tool}: |error| median {} %, worst {} % ({} runs); time to result median {} s, worst {} s; data median {} MB, worst {} MB",
-            if markdown { "- " } else { "" },
-            fixed(median(errors), 1),
-            fixed(worst(errors), 1),
-            errors.len(),
-            fixed(median(times), 1),
-            fixed(worst(times), 1),
-            fixed(median(mb), 1),
-            fixed(worst(mb), 1),
-        )
-    };
-    let mut lines = vec![line(
-        "backup-doctor",
-        &mut widget_errors,
-        &mut widget_times,
-        &mut widget_mb,
-    )];
-    if failures > 0 {
-        lines.push(format!(
-            "{}backup-doctor: {failures} run(s) gave no result (see the log above)",
-            if markdown { "- " } else { "" }
-        ));
-    }
+    let mut lines = vec![
+        down.line("backup-doctor download (time = click to result)", markdown),
+        up.line("backup-doctor upload, our server (time = uploadMs)", markdown),
+        up_cf.line("backup-doctor upload, Cloudflare-style server", markdown),
+    ];
     if reports.iter().any(|r| r.anchor.is_some()) {
-        lines.push(line(
-            "@cloudflare/speedtest",
-            &mut anchor_errors,
-            &mut anchor_times,
-            &mut anchor_mb,
-        ));
+        lines.push(anchor_down.line("@cloudflare/speedtest download", markdown));
+        lines.push(anchor_up.line("@cloudflare/speedtest upload", markdown));
     }
     lines
 }
@@ -733,19 +988,32 @@ fn summary(reports: &[LinkReport], markdown: bool) -> Vec<String> {
 fn render_report(reports: &[LinkReport], markdown: bool) -> String {
     let mut rows = vec![HEADER.iter().map(|h| (*h).to_owned()).collect::<Vec<_>>()];
     rows.extend(reports.iter().map(table_row));
-    let mut out = vec![render_table(&rows, markdown), String::new()];
+    let mut upload_rows = vec![UPLOAD_HEADER.iter().map(|h| (*h).to_owned()).collect::<Vec<_>>()];
+    upload_rows.extend(reports.iter().map(upload_row));
+    let mut out = vec![
+        render_table(&rows, markdown),
+        String::new(),
+        render_table(&upload_rows, markdown),
+        String::new(),
+    ];
     out.extend(summary(reports, markdown));
     out.push(String::new());
     out.push(format!(
-        "Links: tc tbf on both veth ends (burst = max(rate/250, 16 KiB), latency 200ms); \
-         RTT added by DevTools latency emulation. curl: {GROUND_TRUTH_SECONDS:.0} s download \
-         (ground truth for err %); expected = rate x 1448/1514. bd = backup-doctor (median run \
-         of the link by error; worst = largest error of its runs; dl = its downloadMs, click to \
-         download result, median and largest of the runs; time = click to the result event, \
-         upload included, median; MB = /__stats downBytes + upBytes, median and largest; down \
-         MB = downBytes alone, median). cf = @cloudflare/speedtest 1.14.1, latency+download \
-         plan, one run; MB = /__stats downBytes + upBytes. Budgets (DESIGN.md): median |error| <= 3 %, \
-         worst <= 6 %; result <= 4 s at >= 10 Mbit/s, <= 6 s at 2 Mbit/s."
+        "Links: tc tbf on each veth end (download on the namespace side, upload on the host \
+         side; burst = max(rate/250, 16 KiB), latency 200ms); RTT added by DevTools latency \
+         emulation. curl: {GROUND_TRUTH_SECONDS:.0} s download and {GROUND_TRUTH_SECONDS:.0} s \
+         POST to __up (ground truth for err %); expected = rate x 1448/1514. bd = backup-doctor \
+         (median run of the link by error; worst = largest error of its runs; dl = its \
+         downloadMs, click to download result, median and largest of the runs; time = click to \
+         the result event, upload included, median; MB = /__stats downBytes + upBytes, median \
+         and largest; down MB = downBytes alone, median; up s = its uploadMs; >= / <= = the \
+         widget gave the upload as a floor / a ceiling). cf-style = the same widget against \
+         the server's Cloudflare-style __up (empty 200, Server-Timing only), timed by the \
+         browser. cf = @cloudflare/speedtest 1.14.1, one run of its latency+download plan and \
+         one of its latency+upload plan; MB = /__stats downBytes + upBytes. Budgets \
+         (DESIGN.md): download median |error| <= 3 %, worst <= 6 %; result <= 4 s at >= 10 \
+         Mbit/s, <= 6 s at 2 Mbit/s; upload median |error| <= 5 %, worst <= 10 %, upload \
+         <= 6 s at >= 1 Mbit/s."
     ));
     out.join("\n")
 }
@@ -762,6 +1030,10 @@ mod tests {
             megabytes: 2.0,
             download_megabytes: 1.5,
             stop_reason: "stable".to_owned(),
+            upload_mbps: Some(mbps / 10.0),
+            upload_s: Some(2.0),
+            upload_bound: None,
+            upload_timing: Some("server".to_owned()),
         }
     }
 
@@ -839,12 +1111,12 @@ mod tests {
     #[test]
     fn median_run_and_worst_error_come_from_the_same_runs() {
         let runs = [run_of(10.3), run_of(9.9), run_of(10.1)];
-        let (median_run, worst) = median_and_worst(&runs, 10.0).unwrap();
+        let (median_run, worst) = median_and_worst(&runs, download_of, 10.0).unwrap();
         assert_eq!(median_run.download_mbps, Some(10.1));
         assert!((worst - 3.0).abs() < 1e-9);
         let below = [run_of(9.0), run_of(10.2)];
-        assert!((median_and_worst(&below, 10.0).unwrap().1 + 10.0).abs() < 1e-9);
-        assert!(median_and_worst(&[], 10.0).is_none());
+        assert!((median_and_worst(&below, download_of, 10.0).unwrap().1 + 10.0).abs() < 1e-9);
+        assert!(median_and_worst(&[], download_of, 10.0).is_none());
     }
 
     #[test]
@@ -866,14 +1138,54 @@ mod tests {
         let report = LinkReport {
             link: Link::new(2.0, 60),
             curl_mbps: 1.918,
+            curl_up_mbps: 0.95,
             widget: vec![Err("no .bd-speed-start button".to_owned())],
+            widget_cf: vec![],
             anchor: None,
+            anchor_up: None,
         };
         let row = table_row(&report);
         assert_eq!(row[2], "1.918");
         assert_eq!(row[4], "-");
         let text = render_report(&[report], false);
         assert!(text.contains("1 run(s) gave no result"));
-        assert!(!text.contains("@cloudflare/speedtest:"));
+        assert!(!text.contains("@cloudflare/speedtest download:"));
+    }
+
+    #[test]
+    fn links_parse_as_symmetric_or_down_up_rtt() {
+        assert_eq!(Link::parse("10/40").unwrap(), Link::new(10.0, 40));
+        let slow_up = Link::parse("50/1/20").unwrap();
+        assert_eq!(slow_up, Link::asymmetric(50.0, 1.0, 20));
+        assert_eq!(slow_up.label(), "50/1 Mbit/s 20 ms");
+        assert_eq!(slow_up.ground_truth_up_bytes(), 2_500_000);
+        assert!(Link::parse("50/0/20").is_err());
+        assert!(Link::parse("50/1/2/3").is_err());
+    }
+
+    #[test]
+    fn the_upload_row_marks_bounds_and_compares_both_modes_with_curl() {
+        let mut floor = run_of(10.0);
+        floor.upload_bound = Some(">=");
+        let mut cf = run_of(10.0);
+        cf.upload_mbps = Some(0.9);
+        cf.upload_timing = Some("browser".to_owned());
+        let report = LinkReport {
+            link: Link::asymmetric(50.0, 1.0, 20),
+            curl_mbps: 47.0,
+            curl_up_mbps: 1.0,
+            widget: vec![Ok(floor)],
+            widget_cf: vec![Ok(cf)],
+            anchor: None,
+            anchor_up: None,
+        };
+        let row = upload_row(&report);
+        assert_eq!(row[0], "50/1");
+        assert_eq!(row[3], ">=1.000");
+        assert_eq!(row[4], "+0.0");
+        assert_eq!(row[8], "0.900");
+        assert_eq!(row[9], "-10.0");
+        let text = render_report(&[report], false);
+        assert!(text.contains("1 figure(s) given as a bound"), "{text}");
     }
 }

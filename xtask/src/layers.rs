@@ -179,7 +179,7 @@ fn end_to_end() -> TaskResult<LayerReport> {
 
 /// Writes the default tree's path report (with the trail to every node) to
 /// `target/e2e/default-tree-paths.json` and returns its path.
-fn tree_paths_file() -> TaskResult<std::path::PathBuf> {
+pub(crate) fn tree_paths_file() -> TaskResult<std::path::PathBuf> {
     let source = cmd::root().join("core/trees/default.json");
     let json = std::fs::read_to_string(&source)
         .map_err(|e| format!("cannot read the default tree: {e}"))?;

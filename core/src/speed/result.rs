@@ -126,6 +126,8 @@ pub struct SpeedResult {
     /// From the start of the test to the download result, ms (the part a
     /// person waits for before the first figure shows).
     pub download_ms: Option<f64>,
+    /// From the upload's first request to its result, ms.
+    pub upload_ms: Option<f64>,
     /// What ended it.
     pub stop_reason: TestEnd,
     /// What went wrong, in words (set with [`SpeedResult::with_error`]).
@@ -156,6 +158,7 @@ impl SpeedResult {
             bytes_used,
             duration_ms,
             download_ms: None,
+            upload_ms: None,
             stop_reason,
             error: None,
             connection: None,
@@ -182,6 +185,7 @@ impl SpeedResult {
             &mut self.loaded_latency_ms,
             &mut self.upload_loaded_latency_ms,
             &mut self.download_ms,
+            &mut self.upload_ms,
         ] {
             *figure = figure.and_then(finite);
         }
