@@ -3,7 +3,7 @@
 // isolation from hostile CSS, a strict CSP, and a page on another origin.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { createServer } from "node:http";
+import { startSnippetsHost } from "./host-page.mjs";
 import { DEFAULT_TREE } from "./trails.mjs";
 import { launch, openPage, artifact, BASE_URL, PHONE } from "./harness.mjs";
 
@@ -149,24 +149,10 @@ test("a strict CSP host page records zero violations, through a whole connection
 });
 
 test("the README snippets work on a blank page of another origin", async () => {
-  const widget = new URL(BASE_URL);
-  const html = `<!doctype html><html><head><meta charset="utf-8"><title>Blank host</title>
-<link rel="icon" href="data:,"></head><body>
-<script type="module" src="${widget.href}embed.js"></script>
-<backup-doctor lang="en"></backup-doctor>
-<iframe id="backup-doctor-frame" src="${widget.href}?lang=en" title="Fix a stuck WhatsApp backup" style="width:100%;border:0;height:600px"></iframe>
-<script>
-addEventListener("message", (event) => {
-  const frame = document.getElementById("backup-doctor-frame");
-  if (event.origin !== new URL(frame.src).origin || event.source !== frame.contentWindow) return;
-  if (event.data?.source === "backup-doctor" && event.data.type === "resize") frame.style.height = Math.ceil(event.data.detail.height) + "px";
-});
-</script></body></html>`;
-  const server = createServer((req, res) => { res.setHeader("content-type", "text/html"); res.end(html); });
-  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  const host = await startSnippetsHost(new URL(BASE_URL).href);
   const page = await openPage(browser, null);
   try {
-    await page.goto(`http://127.0.0.1:${server.address().port}/`);
+    await page.goto(host.url);
     await inWidget(page, "backup-doctor", ".bd-step h2").waitFor({ timeout: 15000 });
     const step = page.evaluate(() => new Promise((r) =>
       document.addEventListener("backup-doctor:step", (e) => r(e.detail), { once: true })));
@@ -176,7 +162,7 @@ addEventListener("message", (event) => {
     assert.deepEqual(page.consoleErrors, []);
   } finally {
     await page.context().close();
-    server.close();
+    host.close();
   }
 });
 

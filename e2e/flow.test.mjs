@@ -197,7 +197,12 @@ test("dark is dark around the card; embedded 'auto' follows the host page's colo
   await host.waitForFunction(() => document.querySelector("backup-doctor")?.shadowRoot?.querySelector(".bd-step"));
   assert.ok(luminance(await widgetBg()) > 0.8, "light page, light widget");
   // ...and a page that declares both schemes gets the system's dark.
+  // (as a site's own dark-mode switch would set it, after the widget started)
   await host.evaluate(() => { document.documentElement.style.colorScheme = "light dark"; });
+  await host.waitForFunction(() => {
+    const w = document.querySelector("backup-doctor").shadowRoot.querySelector(".bd-widget");
+    return w.dataset.scheme === "dark";
+  }, null, { timeout: 5000 });
   assert.ok(luminance(await widgetBg()) < 0.2, "a page that allows dark, a dark widget");
   await host.context().close();
 });

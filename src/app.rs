@@ -119,6 +119,8 @@ pub fn app(props: &AppProps) -> Html {
             }
         });
     }
+    let root = use_node_ref();
+    let scheme = crate::browser::scheme::use_scheme(props.config.theme, root.clone());
     let on_retry = {
         let attempt = attempt.clone();
         Callback::from(move |_| attempt.set(*attempt + 1))
@@ -141,7 +143,8 @@ pub fn app(props: &AppProps) -> Html {
         TreeLoad::Invalid(errors) => html! { <TreeProblems errors={errors.clone()} {messages} /> },
     };
     html! {
-        <div class="bd-widget" data-theme={props.config.theme.as_str()} lang={lang.clone()} dir={direction(&lang)}
+        <div class="bd-widget" ref={root} data-theme={props.config.theme.as_str()} data-scheme={scheme.as_str()}
+             lang={lang.clone()} dir={direction(&lang)}
              data-backup-doctor-root="" data-version={crate::VERSION}>
             // `data-backup-doctor-root` is `panic::ROOT_ATTR`: the panic panel goes here.
             // The version is for support (markup and summary), not for people.

@@ -112,9 +112,17 @@ pub const NOTSENT_LOWAT_BYTES: u32 = 64 * 1024;
 /// buffer), and so also the longest request head accepted (431 beyond it).
 pub const CONNECTION_BUFFER_BYTES: usize = 32 * 1024;
 
-fn limit_write_ahead(stream: &tokio::net::TcpStream) {
-    // Best effort: a kernel without the option still serves correctly.
+/// Socket options for every connection. The write-ahead limit
+/// ([`NOTSENT_LOWAT_BYTES`]); and `TCP_NODELAY`: a download's last, partial
+/// segment (and every small answer: a probe, an upload's count) otherwise
+/// waits for the client's delayed acknowledgement (Nagle's algorithm), ~40
+/// ms in which the link idles, which reads as a collapse of the speed at the
+/// very end of a request (on loopback, a 2 Gbit/s download measured as 5-10
+/// Mbit/s in about one run of seven).
+fn tune_socket(stream: &tokio::net::TcpStream) {
+    // Best effort: a kernel without an option still serves correctly.
     let _ = socket2::SockRef::from(stream).set_tcp_notsent_lowat(NOTSENT_LOWAT_BYTES);
+    let _ = stream.set_nodelay(true);
 }
 
 /// Serves `config` on `listener` until `shutdown` completes, then lets open
@@ -160,7 +168,7 @@ pub async fn serve_router(
             },
             () = &mut shutdown => break,
         };
-        limit_write_ahead(&stream);
+        tune_socket(&stream);
         let service = TowerToHyperService::new(app.clone());
         let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
         tokio::spawn(async move {
@@ -187,7 +195,7 @@ mod tests {
             .await
             .expect("connect");
         let (accepted, _) = listener.accept().await.expect("accept");
-        limit_write_ahead(&accepted);
+        tune_socket(&accepted);
         let lowat = socket2::SockRef::from(&accepted)
             .tcp_notsent_lowat()
             .expect("read option");

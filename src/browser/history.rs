@@ -127,7 +127,7 @@ fn replace(trail: &str, depth: usize) {
 mod tests {
     use super::*;
 
-    #[test]
+    #[wasm_bindgen_test::wasm_bindgen_test]
     fn a_trail_extends_its_prefixes_only() {
         assert!(extends("0.1", "0"));
         assert!(extends("0", ""));

@@ -8,4 +8,5 @@ pub mod history;
 pub mod intl;
 pub mod location;
 pub mod measure;
+pub mod scheme;
 pub mod storage;

@@ -166,7 +166,7 @@ mod tests {
 
     const ALL: [&Messages; 6] = [&EN, &ES, &PT_BR, &HI, &ID, &AR];
 
-    #[test]
+    #[wasm_bindgen_test::wasm_bindgen_test]
     fn every_language_keeps_the_placeholders() {
         for m in ALL {
             assert!(
@@ -190,7 +190,7 @@ mod tests {
         }
     }
 
-    #[test]
+    #[wasm_bindgen_test::wasm_bindgen_test]
     fn languages_resolve_to_their_tables() {
         assert_eq!(Messages::for_lang("ar"), &AR);
         assert_eq!(Messages::for_lang("pt-BR"), &PT_BR);

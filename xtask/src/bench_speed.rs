@@ -89,7 +89,9 @@ impl Link {
     /// Parses `10/40` (Mbit/s both ways / ms) or `50/1/20` (down / up / ms).
     fn parse(text: &str) -> TaskResult<Self> {
         let bad = || {
-            format!("--link wants DOWN_MBIT[/UP_MBIT]/RTT_MS such as 10/40 or 50/1/20, not {text:?}")
+            format!(
+                "--link wants DOWN_MBIT[/UP_MBIT]/RTT_MS such as 10/40 or 50/1/20, not {text:?}"
+            )
         };
         let parts: Vec<&str> = text.split('/').map(str::trim).collect();
         let rate = |t: &str| -> TaskResult<f64> {
@@ -155,7 +157,11 @@ impl Link {
         if self.is_symmetric() {
             trim_number(self.rate_mbit)
         } else {
-            format!("{}/{}", trim_number(self.rate_mbit), trim_number(self.up_mbit))
+            format!(
+                "{}/{}",
+                trim_number(self.rate_mbit),
+                trim_number(self.up_mbit)
+            )
         }
     }
 
@@ -538,7 +544,14 @@ fn ground_truth_upload(link: Link, base: &str) -> TaskResult<f64> {
     // No `Expect: 100-continue` round trip before the body.
     curl_speed(
         &url,
-        &["-H", "Expect:", "-H", "Content-Type: application/octet-stream", "--data-binary", &body],
+        &[
+            "-H",
+            "Expect:",
+            "-H",
+            "Content-Type: application/octet-stream",
+            "--data-binary",
+            &body,
+        ],
         "%{speed_upload}",
     )
 }
@@ -546,7 +559,15 @@ fn ground_truth_upload(link: Link, base: &str) -> TaskResult<f64> {
 /// Runs curl on `url` and reads the `-w` figure (bytes/s) as Mbit/s.
 fn curl_speed(url: &str, extra: &[&str], write_out: &str) -> TaskResult<f64> {
     let limit = format!("{}", (GROUND_TRUTH_SECONDS * 4.0) as u64);
-    let mut args = vec!["-sS", "-o", "/dev/null", "--max-time", &limit, "-w", write_out];
+    let mut args = vec![
+        "-sS",
+        "-o",
+        "/dev/null",
+        "--max-time",
+        &limit,
+        "-w",
+        write_out,
+    ];
     args.extend(extra);
     args.push(url);
     let mut c = command("curl", &args);
@@ -583,7 +604,13 @@ fn write_incompressible(path: &Path, len: u64) -> TaskResult {
 /// JSON line it printed, or its `error` when it reports `ok: false`.
 fn run_node_script(script: &str, base: &str, link: Link, extra: &[&str]) -> TaskResult<Value> {
     let rtt = link.rtt_ms.to_string();
-    let mut args = vec![format!("bench/{script}"), "--base".into(), base.into(), "--rtt".into(), rtt];
+    let mut args = vec![
+        format!("bench/{script}"),
+        "--base".into(),
+        base.into(),
+        "--rtt".into(),
+        rtt,
+    ];
     args.extend(extra.iter().map(|a| (*a).to_owned()));
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let mut c = command("node", &args);
@@ -777,7 +804,11 @@ fn upload_figure(run: Option<&WidgetRun>) -> String {
     let Some(run) = run else {
         return "-".to_owned();
     };
-    format!("{}{}", run.upload_bound.unwrap_or(""), fixed(run.upload_mbps, 3))
+    format!(
+        "{}{}",
+        run.upload_bound.unwrap_or(""),
+        fixed(run.upload_mbps, 3)
+    )
 }
 
 fn table_row(report: &LinkReport) -> Vec<String> {
@@ -823,7 +854,11 @@ fn upload_row(report: &LinkReport) -> Vec<String> {
         signed(m.and_then(|(r, _)| Some(error_percent(r.upload_mbps?, truth))))
     };
     vec![
-        format!("{}/{}", trim_number(report.link.rate_mbit), trim_number(report.link.up_mbit)),
+        format!(
+            "{}/{}",
+            trim_number(report.link.rate_mbit),
+            trim_number(report.link.up_mbit)
+        ),
         report.link.rtt_ms.to_string(),
         format!("{truth:.3}"),
         upload_figure(server.map(|(r, _)| r)),
@@ -877,7 +912,6 @@ fn render_table(rows: &[Vec<String>], markdown: bool) -> String {
     out.join("\n")
 }
 
-
 /// What one tool's runs add up to on one figure, over every link.
 #[derive(Default)]
 struct Tally {
@@ -911,7 +945,10 @@ impl Tally {
             text += &format!("; {} figure(s) given as a bound (>= or <=)", self.bounds);
         }
         if self.failures > 0 {
-            text += &format!("; {} run(s) gave no result (see the log above)", self.failures);
+            text += &format!(
+                "; {} run(s) gave no result (see the log above)",
+                self.failures
+            );
         }
         text
     }
@@ -949,7 +986,9 @@ fn summary(reports: &[LinkReport], markdown: bool) -> Vec<String> {
                     upload_bound,
                     ..
                 }) => {
-                    up_cf.errors.push(error_percent(*m, report.curl_up_mbps).abs());
+                    up_cf
+                        .errors
+                        .push(error_percent(*m, report.curl_up_mbps).abs());
                     up_cf.times.extend(*upload_s);
                     up_cf.bounds += usize::from(upload_bound.is_some());
                 }
@@ -975,7 +1014,10 @@ fn summary(reports: &[LinkReport], markdown: bool) -> Vec<String> {
     }
     let mut lines = vec![
         down.line("backup-doctor download (time = click to result)", markdown),
-        up.line("backup-doctor upload, our server (time = uploadMs)", markdown),
+        up.line(
+            "backup-doctor upload, our server (time = uploadMs)",
+            markdown,
+        ),
         up_cf.line("backup-doctor upload, Cloudflare-style server", markdown),
     ];
     if reports.iter().any(|r| r.anchor.is_some()) {
@@ -988,7 +1030,10 @@ fn summary(reports: &[LinkReport], markdown: bool) -> Vec<String> {
 fn render_report(reports: &[LinkReport], markdown: bool) -> String {
     let mut rows = vec![HEADER.iter().map(|h| (*h).to_owned()).collect::<Vec<_>>()];
     rows.extend(reports.iter().map(table_row));
-    let mut upload_rows = vec![UPLOAD_HEADER.iter().map(|h| (*h).to_owned()).collect::<Vec<_>>()];
+    let mut upload_rows = vec![UPLOAD_HEADER
+        .iter()
+        .map(|h| (*h).to_owned())
+        .collect::<Vec<_>>()];
     upload_rows.extend(reports.iter().map(upload_row));
     let mut out = vec![
         render_table(&rows, markdown),

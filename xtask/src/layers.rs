@@ -7,7 +7,7 @@ use std::process::Command;
 
 use crate::cmd::{self, command, run_tee};
 use crate::server::ServerProcess;
-use crate::{tools, tree, widget, TaskResult};
+use crate::{engines, tools, tree, widget, TaskResult};
 
 /// What one layer did.
 struct LayerReport {
@@ -19,12 +19,14 @@ struct LayerReport {
 
 pub fn run_all() -> TaskResult {
     tools::ensure_all()?;
-    let reports = vec![lint()?, native()?, browser()?, end_to_end()?];
+    let mut reports = vec![lint()?, native()?, browser_in(Browser::Chromium)?];
+    reports.push(browser_in(Browser::Firefox)?);
+    reports.extend(end_to_end()?);
 
-    println!("\n{:<28} {:>7} {:>7}  result", "layer", "passed", "failed");
+    println!("\n{:<36} {:>7} {:>7}  result", "layer", "passed", "failed");
     for r in &reports {
         let verdict = if r.ok { "ok" } else { "FAILED" };
-        println!("{:<28} {:>7} {:>7}  {verdict}", r.name, r.passed, r.failed);
+        println!("{:<36} {:>7} {:>7}  {verdict}", r.name, r.passed, r.failed);
     }
     let failed: Vec<&str> = reports.iter().filter(|r| !r.ok).map(|r| r.name).collect();
     if failed.is_empty() {
@@ -97,7 +99,15 @@ fn native() -> TaskResult<LayerReport> {
     cargo_test_layer("native (core, server, xtask)", &mut c)
 }
 
-fn browser() -> TaskResult<LayerReport> {
+/// Where wasm-bindgen-test runs the widget's tests.
+#[derive(Clone, Copy)]
+enum Browser {
+    Chromium,
+    /// Firefox ESR (webdriver.json names its binary).
+    Firefox,
+}
+
+fn browser_in(browser: Browser) -> TaskResult<LayerReport> {
     let mut c = command(
         "cargo",
         &[
@@ -109,9 +119,18 @@ fn browser() -> TaskResult<LayerReport> {
         ],
     );
     c.env("PATH", cmd::tool_path())
-        .env("CHROMEDRIVER", tools::CHROMEDRIVER)
         .env("WASM_BINDGEN_TEST_TIMEOUT", "60");
-    cargo_test_layer("browser (wasm-bindgen-test)", &mut c)
+    let name = match browser {
+        Browser::Chromium => {
+            c.env("CHROMEDRIVER", tools::CHROMEDRIVER);
+            "browser (wasm-bindgen-test, Chromium)"
+        }
+        Browser::Firefox => {
+            c.env("GECKODRIVER", "geckodriver");
+            "browser (wasm-bindgen-test, Firefox)"
+        }
+    };
+    cargo_test_layer(name, &mut c)
 }
 
 fn cargo_test_layer(name: &'static str, c: &mut Command) -> TaskResult<LayerReport> {
@@ -145,7 +164,9 @@ fn number_before(line: &str, word: &str) -> u64 {
         .unwrap_or(0)
 }
 
-fn end_to_end() -> TaskResult<LayerReport> {
+/// Playwright in Chromium, then the other engines over WebDriver, against
+/// one server.
+fn end_to_end() -> TaskResult<Vec<LayerReport>> {
     widget::build_release()?;
     let server = ServerProcess::start(&["--port", "0", "--stats", "--faults"])?;
     let dir = cmd::root().join("e2e");
@@ -159,22 +180,41 @@ fn end_to_end() -> TaskResult<LayerReport> {
         .filter(|n| n.ends_with(".test.mjs"))
         .collect();
     files.sort();
-    let mut args = vec!["--test", "--test-reporter=spec"];
-    args.extend(files.iter().map(String::as_str));
-    let mut c = command("node", &args);
-    c.current_dir(&dir)
-        .env("BASE_URL", &server.url)
-        .env("CHROMIUM", tools::CHROMIUM)
-        .env("TREE_PATHS", &paths);
-    let (ok, out) = run_tee(&mut c)?;
-    drop(server);
-    let (passed, failed) = count_node_results(&out);
-    Ok(LayerReport {
+    let node_tests = |files: &[&str], env: &[(&str, &str)]| -> TaskResult<(bool, u64, u64)> {
+        let mut args = vec!["--test", "--test-reporter=spec"];
+        args.extend(files);
+        let mut c = command("node", &args);
+        c.current_dir(&dir)
+            .env("BASE_URL", &server.url)
+            .env("CHROMIUM", tools::CHROMIUM)
+            .env("TREE_PATHS", &paths)
+            .envs(env.iter().copied());
+        let (ok, out) = run_tee(&mut c)?;
+        let (passed, failed) = count_node_results(&out);
+        Ok((ok && failed == 0 && passed > 0, passed, failed))
+    };
+    let files: Vec<&str> = files.iter().map(String::as_str).collect();
+    let (ok, passed, failed) = node_tests(&files, &[])?;
+    let playwright = LayerReport {
         name: "end-to-end (Playwright)",
         passed,
         failed,
-        ok: ok && failed == 0 && passed > 0,
-    })
+        ok,
+    };
+    let drivers = engines::Drivers::start()?;
+    let engines = drivers.engines.to_string();
+    let (ok, passed, failed) = node_tests(&["engines/engines.test.mjs"], &[("ENGINES", &engines)])?;
+    drop(drivers);
+    drop(server);
+    Ok(vec![
+        playwright,
+        LayerReport {
+            name: "other engines (WebKit, Firefox)",
+            passed,
+            failed,
+            ok,
+        },
+    ])
 }
 
 /// Writes the default tree's path report (with the trail to every node) to

@@ -10,6 +10,7 @@ mod bench;
 mod bench_load;
 mod bench_speed;
 mod cmd;
+mod engines;
 mod fuzz;
 mod layers;
 mod server;

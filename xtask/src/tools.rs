@@ -15,11 +15,21 @@ pub const TRUNK_VERSION: &str = "0.21.14";
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+/// WebKitGTK's driver and browser (Debian's webkit2gtk-driver), on a
+/// virtual X display (xvfb).
+pub const WEBKIT_DRIVER: &str = "/usr/bin/WebKitWebDriver";
+pub const MINIBROWSER: &str = "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser";
+pub const XVFB: &str = "/usr/bin/Xvfb";
+/// Debian's Firefox ESR, driven by geckodriver from crates.io (the npm
+/// package downloads a binary, which cannot be fetched here).
+pub const FIREFOX: &str = "/usr/bin/firefox-esr";
+pub const GECKODRIVER_VERSION: &str = "0.37.1";
 
 /// Everything: what `serve` needs and what `test` needs.
 pub fn ensure_all() -> TaskResult {
     ensure_build_tools()?;
     ensure_browser()?;
+    ensure_engines()?;
     ensure_npm("e2e")
 }
 
@@ -112,6 +122,32 @@ pub fn ensure_browser() -> TaskResult {
     if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
         return Ok(());
     }
+    apt_install(&["chromium", "chromium-driver"])
+}
+
+/// WebKit and Firefox with their WebDriver servers, for the other-engines
+/// layer and the browser layer's Firefox run.
+pub fn ensure_engines() -> TaskResult {
+    if [WEBKIT_DRIVER, MINIBROWSER, XVFB, FIREFOX]
+        .iter()
+        .any(|p| !Path::new(p).exists())
+    {
+        apt_install(&["webkit2gtk-driver", "xvfb", "xauth", "firefox-esr"])?;
+    }
+    // "geckodriver 0.37.1 (...)"
+    if installed_version("geckodriver").as_deref() == Some(GECKODRIVER_VERSION) {
+        return Ok(());
+    }
+    eprintln!("installing geckodriver {GECKODRIVER_VERSION} (about 3 minutes on 2 cores)");
+    run(&mut command(
+        "cargo",
+        &["install", "geckodriver", "--version", GECKODRIVER_VERSION],
+    ))
+}
+
+/// `apt-get install -y PACKAGES` (through sudo unless root), after an
+/// update of the package lists.
+fn apt_install(packages: &[&str]) -> TaskResult {
     let as_root = output(&mut command("id", &["-u"])).is_some_and(|s| s.trim() == "0");
     let (program, prefix): (&str, &[&str]) = if as_root {
         ("apt-get", &[])
@@ -126,5 +162,7 @@ pub fn ensure_browser() -> TaskResult {
         c
     };
     run(&mut with(&["update"]))?;
-    run(&mut with(&["install", "-y", "chromium", "chromium-driver"]))
+    let mut install = vec!["install", "-y"];
+    install.extend_from_slice(packages);
+    run(&mut with(&install))
 }

@@ -395,7 +395,10 @@ mod tests {
     #[derive(Clone, Copy)]
     enum Clock {
         Fetch,
-        Queued { queue_ms: f64, resource_timing: bool },
+        Queued {
+            queue_ms: f64,
+            resource_timing: bool,
+        },
     }
 
     fn run_with(
@@ -508,7 +511,10 @@ mod tests {
         let (fetch, _, _) = measured(run_with(config, 5.0, 30.0, false, queued(false)).0);
         assert_eq!(timing, UploadTiming::Browser);
         assert!((rt / 5.0 - 1.0).abs() < 0.05, "Resource Timing: {rt}");
-        assert!(fetch < rt * 0.95, "fetch timing {fetch} vs Resource Timing {rt}");
+        assert!(
+            fetch < rt * 0.95,
+            "fetch timing {fetch} vs Resource Timing {rt}"
+        );
     }
 
     #[test]
