@@ -363,6 +363,25 @@ fn a_copy_of_a_copy_is_refused() {
     );
 }
 
+/// Found by `fuzz_tree_json`: `"copy_of": null` is no copy, so the node
+/// needs its own title, and the problem must point at a place in the file.
+#[test]
+fn a_null_copy_of_is_no_copy_and_the_missing_title_is_said_where_it_belongs() {
+    let (name, json) = fixture!("copy-of-copy.json");
+    let mut doc: serde_json::Value = serde_json::from_str(json).unwrap();
+    doc["nodes"][5]["copy_of"] = serde_json::Value::Null;
+    let errors = refused(name, &doc.to_string());
+    let problem = at(&errors, "/nodes/5", Some("restart-again"));
+    assert_eq!(problem.kind, ProblemKind::MissingField { field: "title" });
+    assert!(
+        errors
+            .problems
+            .iter()
+            .all(|p| doc.pointer(&p.path).is_some()),
+        "{errors}"
+    );
+}
+
 #[test]
 fn a_copy_with_its_own_title_is_refused() {
     let (name, json) = fixture!("copy-with-own-text.json");

@@ -44,20 +44,40 @@ for (const engine of ENGINES) {
     /** Polls `fn(...args)` in the page until it gives a truthy value. */
     const poll = (what, fn, timeout = 15000, ...args) =>
       driver.wait(async () => run(fn, ...args), timeout, `${engine.name}: ${what}`);
-    const heading = () => driver.wait(until.elementLocated(By.css(".bd-step h2")), 15000).getText();
+    const heading = () => poll("a step's heading", () => document.querySelector(".bd-step h2")?.textContent.trim());
     const headingBecomes = (text, what) =>
       poll(what, (t) => document.querySelector(".bd-step h2")?.textContent.trim() === t, 15000, text);
+    /**
+     * Opens `path` in a new document (by way of about:blank: a URL that
+     * differs only in its fragment would not load one) and waits for its
+     * first step.
+     */
     const open = async (path) => {
+      await driver.get("about:blank");
       await driver.get(new URL(path, BASE_URL).href);
       return heading();
     };
     const tapFirstAnswer = async () => {
       const before = await heading();
-      await driver.findElement(By.css(".bd-step .bd-actions button")).click();
+      await tap(".bd-step .bd-actions button");
       return poll("the next step", (b) => {
         const now = document.querySelector(".bd-step h2")?.textContent.trim();
         return now && now !== b ? now : null;
       }, 15000, before);
+    };
+    /**
+     * Clicks the element `css` finds, as a tap would; finds it again if the
+     * widget re-rendered it between finding and clicking (a stale element).
+     */
+    const tap = async (css) => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await driver.wait(until.elementLocated(By.css(css)), 15000).click();
+          return;
+        } catch (e) {
+          if (e.name !== "StaleElementReferenceError" || attempt === 3) throw e;
+        }
+      }
     };
     const shot = async (name) => {
       writeFileSync(join(ARTIFACTS, `${engine.name}-${name}.png`), Buffer.from(await driver.takeScreenshot(), "base64"));
@@ -83,7 +103,7 @@ for (const engine of ENGINES) {
       const answers = () => run(() => [...document.querySelectorAll(".bd-step .bd-actions button")].map((b) => b.textContent.trim()));
       assert.ok(await run(() => Boolean(document.querySelector(".bd-warning"))), "the warning shows");
       assert.ok(!(await answers()).includes("No, still stuck"), "no answer before confirming");
-      await driver.findElement(By.css(".bd-confirm")).click();
+      await tap(".bd-confirm");
       await poll("the answers after confirming", () =>
         [...document.querySelectorAll(".bd-step .bd-actions button")].some((b) => b.textContent.trim() === "No, still stuck"));
     });
@@ -98,7 +118,7 @@ for (const engine of ENGINES) {
           window.__speed = null;
           document.addEventListener("backup-doctor:speedtest", (e) => { window.__speed = e.detail; }, { once: true });
         });
-        await driver.findElement(By.css(".bd-speed-start")).click();
+        await tap(".bd-speed-start");
         const detail = await poll("the result", () => window.__speed, 30000);
         assert.equal(detail.error, null, JSON.stringify(detail));
         assert.ok(detail.downloadMbps > 0 && Number.isFinite(detail.downloadMbps), JSON.stringify(detail));

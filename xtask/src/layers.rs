@@ -21,10 +21,21 @@ pub fn run_all() -> TaskResult {
     tools::ensure_all()?;
     let mut reports = vec![lint()?, native()?, browser_in(Browser::Chromium)?];
     reports.push(browser_in(Browser::Firefox)?);
-    reports.extend(end_to_end()?);
+    reports.extend(end_to_end(EndToEnd::All)?);
+    summarize(&reports)
+}
 
+/// `cargo xtask test engines`: the other-engines layer alone (after a
+/// release build), for work on WebKit or Firefox.
+pub fn run_engines() -> TaskResult {
+    tools::ensure_all()?;
+    let reports = end_to_end(EndToEnd::OtherEngines)?;
+    summarize(&reports)
+}
+
+fn summarize(reports: &[LayerReport]) -> TaskResult {
     println!("\n{:<36} {:>7} {:>7}  result", "layer", "passed", "failed");
-    for r in &reports {
+    for r in reports {
         let verdict = if r.ok { "ok" } else { "FAILED" };
         println!("{:<36} {:>7} {:>7}  {verdict}", r.name, r.passed, r.failed);
     }
@@ -164,23 +175,23 @@ fn number_before(line: &str, word: &str) -> u64 {
         .unwrap_or(0)
 }
 
+/// Which end-to-end layers to run.
+#[derive(Clone, Copy, PartialEq)]
+enum EndToEnd {
+    All,
+    OtherEngines,
+}
+
 /// Playwright in Chromium, then the other engines over WebDriver, against
 /// one server.
-fn end_to_end() -> TaskResult<Vec<LayerReport>> {
+fn end_to_end(which: EndToEnd) -> TaskResult<Vec<LayerReport>> {
     widget::build_release()?;
     let server = ServerProcess::start(&["--port", "0", "--stats", "--faults"])?;
     let dir = cmd::root().join("e2e");
     // The tests open steps by their trails, which the core computes: one
     // definition of the tree's walks, not a copy of it in JavaScript.
     let paths = tree_paths_file()?;
-    let mut files: Vec<String> = std::fs::read_dir(&dir)
-        .map_err(|e| format!("cannot list e2e/: {e}"))?
-        .filter_map(Result::ok)
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".test.mjs"))
-        .collect();
-    files.sort();
-    let node_tests = |files: &[&str], env: &[(&str, &str)]| -> TaskResult<(bool, u64, u64)> {
+    let node_tests = |name: &'static str, files: &[&str], env: &[(&str, &str)]| {
         let mut args = vec!["--test", "--test-reporter=spec"];
         args.extend(files);
         let mut c = command("node", &args);
@@ -191,30 +202,35 @@ fn end_to_end() -> TaskResult<Vec<LayerReport>> {
             .envs(env.iter().copied());
         let (ok, out) = run_tee(&mut c)?;
         let (passed, failed) = count_node_results(&out);
-        Ok((ok && failed == 0 && passed > 0, passed, failed))
-    };
-    let files: Vec<&str> = files.iter().map(String::as_str).collect();
-    let (ok, passed, failed) = node_tests(&files, &[])?;
-    let playwright = LayerReport {
-        name: "end-to-end (Playwright)",
-        passed,
-        failed,
-        ok,
-    };
-    let drivers = engines::Drivers::start()?;
-    let engines = drivers.engines.to_string();
-    let (ok, passed, failed) = node_tests(&["engines/engines.test.mjs"], &[("ENGINES", &engines)])?;
-    drop(drivers);
-    drop(server);
-    Ok(vec![
-        playwright,
-        LayerReport {
-            name: "other engines (WebKit, Firefox)",
+        TaskResult::Ok(LayerReport {
+            name,
             passed,
             failed,
-            ok,
-        },
-    ])
+            ok: ok && failed == 0 && passed > 0,
+        })
+    };
+    let mut reports = Vec::new();
+    if which == EndToEnd::All {
+        let mut files: Vec<String> = std::fs::read_dir(&dir)
+            .map_err(|e| format!("cannot list e2e/: {e}"))?
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".test.mjs"))
+            .collect();
+        files.sort();
+        let files: Vec<&str> = files.iter().map(String::as_str).collect();
+        reports.push(node_tests("end-to-end (Playwright)", &files, &[])?);
+    }
+    let drivers = engines::Drivers::start()?;
+    let engines = drivers.engines.to_string();
+    reports.push(node_tests(
+        "other engines (WebKit, Firefox)",
+        &["engines/engines.test.mjs"],
+        &[("ENGINES", &engines)],
+    )?);
+    drop(drivers);
+    drop(server);
+    Ok(reports)
 }
 
 /// Writes the default tree's path report (with the trail to every node) to

@@ -26,12 +26,16 @@ usage: cargo xtask <command>
   serve [--host H] [--port P]   build the release widget and serve it with the
                                 speed-test endpoints (default 127.0.0.1:8080)
   test                          run every test layer: lint, native, browser
-                                (wasm-bindgen-test), end-to-end (Playwright)
+                                (wasm-bindgen-test in Chromium and Firefox),
+                                end-to-end (Playwright), other engines
+                                (WebKit and Firefox over WebDriver)
+  test engines                  the other-engines layer alone
   build                         build the release widget into dist/
   bench size                    gzipped size of everything the page downloads
-  bench speed [--markdown] [--runs N] [--no-anchor] [--link MBIT/RTT_MS]
-                                accuracy, time and data on kernel-shaped links
-                                against curl and @cloudflare/speedtest (root)
+  bench speed [--markdown] [--runs N] [--no-anchor] [--link DOWN[/UP]/RTT_MS]
+                                download and upload accuracy, time and data on
+                                kernel-shaped links against curl and
+                                @cloudflare/speedtest (root)
   bench load                    the endpoint server under concurrent load
   fuzz [--seconds N]            fuzz tree parsing, session state and trails
   audit axe                     axe-core on every step, 6 languages, 2 themes
@@ -47,6 +51,7 @@ fn main() -> ExitCode {
     let result = match args.as_slice() {
         ["serve", rest @ ..] => widget::serve(rest),
         ["test"] => layers::run_all(),
+        ["test", "engines"] => layers::run_engines(),
         ["build"] => widget::build_release().map(|_| ()),
         ["bench", "size"] => bench::size(),
         ["bench", "speed", rest @ ..] => bench_speed::run(rest),

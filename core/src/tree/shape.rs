@@ -327,7 +327,9 @@ fn read_node(value: &Value, path: &str, problems: &mut Vec<Problem>) -> DraftNod
         }
     };
     let before = report.problems.len();
-    let copy = object.contains_key("copy_of");
+    // `"copy_of": null` reads as no copy (serde's `None`), so it does not
+    // excuse a missing title either.
+    let copy = object.get("copy_of").is_some_and(|v| !v.is_null());
     check_object(object, fields, true, copy, path, &mut report);
     if report.problems.len() > before {
         return broken;
