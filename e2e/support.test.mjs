@@ -169,3 +169,19 @@ test("an older engine (no constructed stylesheets, no light-dark()) draws a styl
   await page.screenshot({ path: artifact("older-engine-two-widgets.png"), fullPage: true });
   await page.context().close();
 });
+
+test("the wasm, the glue and the stylesheet go as Brotli to a browser that accepts it, gzip to one that does not, the same bytes either way", async () => {
+  for (const file of ["backup-doctor_bg.wasm", "backup-doctor.js", "widget.css", "embed.js"]) {
+    const url = new URL(file, BASE_URL);
+    const plain = await fetch(url, { headers: { "accept-encoding": "identity" } });
+    assert.equal(plain.headers.get("content-encoding"), null, file);
+    const bytes = Buffer.from(await plain.arrayBuffer());
+    for (const [accepts, sent] of [["br, gzip", "br"], ["gzip", "gzip"]]) {
+      const r = await fetch(url, { headers: { "accept-encoding": accepts } });
+      assert.equal(r.headers.get("content-encoding"), sent, `${file} for "${accepts}"`);
+      assert.match(r.headers.get("vary") ?? "", /accept-encoding/i, `${file}: Vary`);
+      // fetch decodes the body as a browser does.
+      assert.ok(Buffer.from(await r.arrayBuffer()).equals(bytes), `${file}: the same bytes (${sent})`);
+    }
+  }
+});

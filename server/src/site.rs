@@ -28,7 +28,12 @@ pub(crate) fn router(config: &Config) -> Router {
         site = site.nest_service("/demo", ServeDir::new(demo));
     }
     let dist = Arc::new(config.dist.clone());
-    site.fallback_service(ServeDir::new(&config.dist))
+    // The build writes Brotli and gzip copies beside each file
+    // (tools/precompress.mjs); the layer below compresses anything else.
+    let files = ServeDir::new(&config.dist)
+        .precompressed_br()
+        .precompressed_gzip();
+    site.fallback_service(files)
         .layer(middleware::from_fn_with_state(dist, cache_and_build_check))
         .layer(CompressionLayer::new())
 }

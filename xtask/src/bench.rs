@@ -1,5 +1,7 @@
 //! `cargo xtask bench size`: what the browser downloads to show the first
-//! step, gzipped, per file and in total (budget: 200 KB).
+//! step, gzipped and as the server sends it to a browser that accepts
+//! Brotli (the build's `.br` copies), per file and in total (budget:
+//! 200 KB gzipped).
 
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -26,19 +28,24 @@ pub fn size() -> TaskResult {
         .collect();
     files.sort();
     println!(
-        "{:<36} {:>10} {:>10}",
-        "file (standalone page)", "raw B", "gzip -9 B"
+        "{:<36} {:>10} {:>10} {:>10}",
+        "file (standalone page)", "raw B", "gzip -9 B", "brotli B"
     );
-    let (mut raw_total, mut gz_total) = (0, 0);
+    let (mut raw_total, mut gz_total, mut br_total) = (0, 0, 0);
     for name in &files {
         let bytes = std::fs::read(dist.join(name)).map_err(|e| e.to_string())?;
         let gz = gzip_len(&bytes)?;
+        // What the server sends a browser that accepts Brotli.
+        let br = std::fs::metadata(dist.join(format!("{name}.br")))
+            .map(|m| m.len())
+            .unwrap_or(gz);
         raw_total += bytes.len() as u64;
         gz_total += gz;
-        println!("{name:<36} {:>10} {gz:>10}", bytes.len());
+        br_total += br;
+        println!("{name:<36} {:>10} {gz:>10} {br:>10}", bytes.len());
     }
     println!(
-        "{:<36} {raw_total:>10} {gz_total:>10}",
+        "{:<36} {raw_total:>10} {gz_total:>10} {br_total:>10}",
         "total (English, the default)"
     );
     // Other languages fetch the whole built-in tree once as well.

@@ -15,6 +15,8 @@ pub fn build_release() -> TaskResult<PathBuf> {
     // Trunk's own log is chatty on success; warnings and errors still show.
     trunk.env("RUST_LOG", "warn");
     run(&mut trunk)?;
+    // Brotli and gzip copies beside each file, sent as they are.
+    run(command("node", &["tools/precompress.mjs", "dist"]).current_dir(cmd::root()))?;
     run(&mut command(
         "cargo",
         &["build", "--release", "--package", "backup-doctor-server"],

@@ -5,15 +5,18 @@
 //! backup takes here) and the [`advise`] rules that turn a result into
 //! [`Advice`].
 //!
-//! Flow, as the glue runs it: latency probes → [`LatencyStats::from_samples`];
-//! download streams driven by [`ThroughputEstimator::decide`]; upload where
-//! the endpoint allows; then a sanitized [`SpeedResult`] → [`advise`].
+//! Flow: [`SpeedRun`] runs the whole test (latency probes →
+//! [`LatencyStats::from_samples`]; download streams driven by
+//! [`ThroughputEstimator::decide`]; the upload by [`UploadRun`]) and the
+//! browser glue performs its actions; then a sanitized [`SpeedResult`] →
+//! [`advise`].
 
 mod advice;
 mod backup_time;
 mod estimator;
 mod latency;
 mod result;
+mod run;
 mod series;
 mod upload;
 mod verdict;
@@ -34,6 +37,11 @@ pub use estimator::{
 };
 pub use latency::{loaded_latency_ms, median, server_timing_ms, LatencyStats};
 pub use result::{finite, SpeedResult, SpeedTestError, TestEnd};
+pub use run::{
+    Live, Phase, RunAction, RunConfig, SpeedRun, UploadReply, DOWNLOAD_PROBES_FROM,
+    FIRST_LOADED_PROBE_MS, LATENCY_PROBES, LOADED_PROBE_EVERY_MS, PROBE_TIMEOUT_MS,
+    UPLOAD_PROBES_FROM,
+};
 pub use upload::{
     UploadAction, UploadAnswer, UploadConfig, UploadOutcome, UploadRun, UploadTiming,
     FIRST_UPLOAD_BYTES,
