@@ -7,10 +7,9 @@ use std::fmt;
 use std::rc::Rc;
 
 use gloo::timers::callback::Timeout;
-use js_sys::{Reflect, Uint8Array};
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortController, ReadableStreamDefaultReader, Request, RequestInit, Response};
+use web_sys::AbortController;
+
+use super::http::{self, Body, HttpError};
 
 /// Why a fetch gave no usable text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -83,20 +82,15 @@ async fn read_body(
     cap: usize,
     controller: &AbortController,
 ) -> Result<String, FetchError> {
-    let init = RequestInit::new();
-    init.set_signal(Some(&controller.signal()));
-    let request = Request::new_with_str_and_init(url, &init).map_err(|_| network(url))?;
-    let window = web_sys::window().ok_or_else(|| network(url))?;
-    let response: Response = JsFuture::from(window.fetch_with_request(&request))
+    let response = http::send(url, controller, http::Send::default())
         .await
-        .and_then(JsCast::dyn_into)
-        .map_err(|_| network(url))?;
-    if !response.ok() {
-        return Err(FetchError::Status {
-            url: url.to_owned(),
-            status: response.status(),
-        });
-    }
+        .map_err(|e| match e {
+            HttpError::Network => network(url),
+            HttpError::Status(status) => FetchError::Status {
+                url: url.to_owned(),
+                status,
+            },
+        })?;
     let too_large = || FetchError::TooLarge {
         url: url.to_owned(),
         cap,
@@ -106,25 +100,13 @@ async fn read_body(
             return Err(too_large());
         }
     }
-    let Some(body) = response.body() else {
+    let Some(body) = Body::of(&response) else {
         return Ok(String::new());
     };
-    let reader: ReadableStreamDefaultReader = body.get_reader().unchecked_into();
     let mut bytes = Vec::new();
-    loop {
-        let chunk = JsFuture::from(reader.read())
-            .await
-            .map_err(|_| network(url))?;
-        if Reflect::get(&chunk, &JsValue::from_str("done"))
-            .map(|d| d.is_truthy())
-            .unwrap_or(true)
-        {
-            break;
-        }
-        let value = Reflect::get(&chunk, &JsValue::from_str("value")).map_err(|_| network(url))?;
-        let array: Uint8Array = value.dyn_into().map_err(|_| network(url))?;
+    while let Some(array) = body.next().await.map_err(|_| network(url))? {
         if bytes.len() + array.length() as usize > cap {
-            let _ = reader.cancel();
+            body.cancel();
             return Err(too_large());
         }
         let start = bytes.len();

@@ -21,7 +21,9 @@ use gloo::timers::future::TimeoutFuture;
 use js_sys::{Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{spawn_local, JsFuture};
-use web_sys::{AbortController, ReadableStreamDefaultReader, Request, RequestInit, Response};
+use web_sys::{AbortController, Response};
+
+use super::http::{self, Body, HttpError};
 
 /// How long the driver waits for news before it asks the run again, ms.
 const TICK_MS: u32 = 50;
@@ -206,25 +208,16 @@ async fn read_stream(url: String, id: StreamId, shared: Rc<Shared>) {
 
 async fn read_chunks(url: &str, id: StreamId, shared: &Shared) -> Result<(), SpeedTestError> {
     let response = fetch(url, &shared.streams, None).await?;
-    let body = response.body().ok_or(SpeedTestError::Blocked)?;
-    let reader: ReadableStreamDefaultReader = body.get_reader().unchecked_into();
+    let body = Body::of(&response).ok_or(SpeedTestError::Blocked)?;
     let mut read = 0u64;
     let dropped = |after_bytes| SpeedTestError::Dropped { after_bytes };
-    loop {
-        let chunk = JsFuture::from(reader.read())
-            .await
-            .map_err(|_| dropped(read))?;
-        if Reflect::get(&chunk, &JsValue::from_str("done")).is_ok_and(|d| d.is_truthy()) {
-            return Ok(());
-        }
-        let value = Reflect::get(&chunk, &JsValue::from_str("value")).map_err(|_| dropped(read))?;
-        let bytes = u64::from(value.dyn_ref::<Uint8Array>().map_or(0, Uint8Array::length));
+    while let Some(chunk) = body.next().await.map_err(|_| dropped(read))? {
+        let bytes = u64::from(chunk.length());
         read += bytes;
-        shared
-            .run
-            .borrow_mut()
-            .handle_chunk(id, Sample { t_ms: now(), bytes });
+        let sample = Sample { t_ms: now(), bytes };
+        shared.run.borrow_mut().handle_chunk(id, sample);
     }
+    Ok(())
 }
 
 /// One upload request of the run: `bytes` incompressible bytes POSTed to
@@ -335,27 +328,16 @@ async fn fetch(
     controller: &AbortController,
     body: Option<&JsValue>,
 ) -> Result<Response, SpeedTestError> {
-    let init = RequestInit::new();
-    init.set_signal(Some(&controller.signal()));
-    init.set_cache(web_sys::RequestCache::NoStore);
-    if let Some(body) = body {
-        init.set_method("POST");
-        init.set_body(body);
-    }
-    let request =
-        Request::new_with_str_and_init(url, &init).map_err(|_| SpeedTestError::Blocked)?;
-    let window = web_sys::window().ok_or(SpeedTestError::Blocked)?;
-    let response: Response = JsFuture::from(window.fetch_with_request(&request))
+    let what = http::Send {
+        body,
+        no_store: true,
+    };
+    http::send(url, controller, what)
         .await
-        .and_then(JsCast::dyn_into)
-        .map_err(|_| SpeedTestError::Blocked)?;
-    if response.ok() {
-        Ok(response)
-    } else {
-        Err(SpeedTestError::ServerStatus {
-            status: response.status(),
+        .map_err(|e| match e {
+            HttpError::Network => SpeedTestError::Blocked,
+            HttpError::Status(status) => SpeedTestError::ServerStatus { status },
         })
-    }
 }
 
 /// Resource Timing's `requestStart`→`responseStart` for the request to

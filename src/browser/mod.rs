@@ -5,6 +5,7 @@ pub mod events;
 pub mod fetch;
 pub mod frame;
 pub mod history;
+pub mod http;
 pub mod intl;
 pub mod location;
 pub mod measure;
