@@ -4,7 +4,7 @@
 // theme that fits its page.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, openPage, artifact, BASE_URL, PHONE } from "./harness.mjs";
+import { launch, openPage, artifact, luminance, BASE_URL, PHONE } from "./harness.mjs";
 import { trailsTo } from "./trails.mjs";
 import { heading, headingText, tap, walkToOutcome } from "./walk.mjs";
 
@@ -172,11 +172,6 @@ test("a risk screen asks the safe way first: Skip is the primary button", async 
   assert.match(risky, /I understand/);
   await page.context().close();
 });
-
-function luminance(rgb) {
-  const [r, g, b] = rgb.match(/\d+(\.\d+)?/g).slice(0, 3).map(Number);
-  return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
-}
 
 test("dark is dark around the card; embedded 'auto' follows the host page's color-scheme", async () => {
   const dark = await openPage(browser, "?lang=en&theme=dark");

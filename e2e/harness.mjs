@@ -41,3 +41,9 @@ export async function openPage(browser, path = "", contextOptions = PHONE) {
 export function artifact(name) {
   return join(ARTIFACTS, name);
 }
+
+/** Relative luminance (0 dark .. 1 light) of a computed `rgb(...)` colour. */
+export function luminance(rgb) {
+  const [r, g, b] = rgb.match(/\d+(\.\d+)?/g).slice(0, 3).map(Number);
+  return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
+}

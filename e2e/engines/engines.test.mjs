@@ -13,7 +13,7 @@ import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Builder, By, until } from "selenium-webdriver";
-import { ARTIFACTS } from "../harness.mjs";
+import { ARTIFACTS, luminance } from "../harness.mjs";
 import { DEFAULT_TREE, trailsTo } from "../trails.mjs";
 import { startSnippetsHost } from "../host-page.mjs";
 
@@ -183,9 +183,4 @@ for (const engine of ENGINES) {
       await shot("dark");
     });
   });
-}
-
-function luminance(rgb) {
-  const [r, g, b] = rgb.match(/\d+(\.\d+)?/g).slice(0, 3).map(Number);
-  return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
 }

@@ -12,8 +12,8 @@ use std::task::{Poll, Waker};
 
 use backup_doctor_core::known::ConnectionKind;
 use backup_doctor_core::speed::{
-    server_timing_ms, RunAction, RunConfig, Sample, SpeedResult, SpeedRun, SpeedTestError,
-    StreamId, TestEnd, UploadAnswer, UploadReply, PROBE_TIMEOUT_MS,
+    incompressible, server_timing_ms, RunAction, RunConfig, Sample, SpeedResult, SpeedRun,
+    SpeedTestError, StreamId, TestEnd, UploadAnswer, UploadReply, PROBE_TIMEOUT_MS,
 };
 pub use backup_doctor_core::speed::{Live, Phase};
 use gloo::events::EventListener;
@@ -225,8 +225,7 @@ async fn read_chunks(url: &str, id: StreamId, shared: &Shared) -> Result<(), Spe
 /// gives one, else the browser's time for the request (Resource Timing's
 /// where the page may read it).
 async fn upload_task(url: String, bytes: usize, deadline_ms: f64, shared: Rc<Shared>) {
-    let reply = upload_request(&url, bytes, deadline_ms, &shared).await;
-    let (answered, reply) = reply;
+    let (answered, reply) = upload_request(&url, bytes, deadline_ms, &shared).await;
     shared.run.borrow_mut().handle_upload(answered, reply);
     shared.tell();
 }
@@ -250,7 +249,7 @@ async fn upload_request(
             controller.abort();
         })
     };
-    let body = Uint8Array::from(incompressible(bytes).as_slice());
+    let body = Uint8Array::from(incompressible(bytes, now().to_bits()).as_slice());
     let sent = now();
     let answer = match fetch(url, &controller, Some(&body)).await {
         Ok(response) => read_upload_answer(response).await,
@@ -375,18 +374,4 @@ async fn read_upload_answer(response: Response) -> Result<Option<(u64, f64)>, Sp
         Some((bytes, ms))
     });
     Ok(counted)
-}
-
-/// Pseudo-random bytes (xorshift), so nothing on the way can compress them.
-fn incompressible(len: usize) -> Vec<u8> {
-    let mut state: u64 = 0x9E37_79B9_7F4A_7C15 ^ (now() as u64);
-    let mut out = Vec::with_capacity(len + 8);
-    while out.len() < len {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        out.extend_from_slice(&state.to_le_bytes());
-    }
-    out.truncate(len);
-    out
 }

@@ -585,18 +585,9 @@ fn curl_speed(url: &str, extra: &[&str], write_out: &str) -> TaskResult<f64> {
     Ok(bytes_per_second * 8.0 / 1e6)
 }
 
-/// `len` pseudo-random bytes (xorshift) in `path`, so nothing can compress
-/// them on the way.
+/// `len` incompressible bytes in `path` (the widget's own upload body).
 fn write_incompressible(path: &Path, len: u64) -> TaskResult {
-    let mut state: u64 = 0x2545_F491_4F6C_DD1D;
-    let mut bytes = Vec::with_capacity(len as usize + 8);
-    while (bytes.len() as u64) < len {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        bytes.extend_from_slice(&state.to_le_bytes());
-    }
-    bytes.truncate(len as usize);
+    let bytes = backup_doctor_core::speed::incompressible(len as usize, 0x2545_F491_4F6C_DD1D);
     std::fs::write(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 

@@ -37,13 +37,9 @@ pub use estimator::{
 };
 pub use latency::{loaded_latency_ms, median, server_timing_ms, LatencyStats};
 pub use result::{finite, SpeedResult, SpeedTestError, TestEnd};
-pub use run::{
-    Live, Phase, RunAction, RunConfig, SpeedRun, UploadReply, DOWNLOAD_PROBES_FROM,
-    FIRST_LOADED_PROBE_MS, LATENCY_PROBES, LOADED_PROBE_EVERY_MS, PROBE_TIMEOUT_MS,
-    UPLOAD_PROBES_FROM,
-};
+pub use run::{Live, Phase, RunAction, RunConfig, SpeedRun, UploadReply, PROBE_TIMEOUT_MS};
 pub use upload::{
-    UploadAction, UploadAnswer, UploadConfig, UploadOutcome, UploadRun, UploadTiming,
-    FIRST_UPLOAD_BYTES,
+    incompressible, UploadAction, UploadAnswer, UploadConfig, UploadOutcome, UploadRun,
+    UploadTiming, FIRST_UPLOAD_BYTES,
 };
 pub use verdict::{verdict, Verdict, SLOW_NOT_STUCK_HOURS};

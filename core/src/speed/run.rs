@@ -456,6 +456,21 @@ impl SpeedRun {
 
     /// The download's result, and on to the upload when it gave a figure.
     fn end_download(&mut self, now_ms: f64, end: TestEnd) -> RunAction {
+        let result = self.take_download_result(now_ms, end);
+        let upload = result.download_mbps.is_some()
+            && matches!(
+                result.stop_reason,
+                TestEnd::Stable | TestEnd::Budget | TestEnd::TimeCap
+            );
+        self.stage = Stage::Downloaded {
+            result: Box::new(result),
+            upload,
+        };
+        self.poll(now_ms)
+    }
+
+    /// Ends the download stage with `end`: what it measured, as a result.
+    fn take_download_result(&mut self, now_ms: f64, end: TestEnd) -> SpeedResult {
         let Stage::Download {
             estimator,
             began_ms,
@@ -464,7 +479,7 @@ impl SpeedRun {
             ..
         } = std::mem::replace(&mut self.stage, placeholder())
         else {
-            unreachable!("end_download runs in the download stage");
+            unreachable!("only the download stage has a download result");
         };
         let mut mbps = estimator.estimate(now_ms).map(|e| e.mbps);
         let mut result = SpeedResult::new(end, estimator.bytes_total(), now_ms - self.start_ms);
@@ -489,19 +504,10 @@ impl SpeedRun {
             // Keep the stop reason `noData` (more precise than `error`).
             result.error = Some(SpeedTestError::NoData { silent_ms }.to_string());
         }
-        if let Some(error) = &failure {
-            result = result.with_error(error);
+        match &failure {
+            Some(error) => result.with_error(error),
+            None => result,
         }
-        let upload = mbps.is_some()
-            && matches!(
-                result.stop_reason,
-                TestEnd::Stable | TestEnd::Budget | TestEnd::TimeCap
-            );
-        self.stage = Stage::Downloaded {
-            result: Box::new(result),
-            upload,
-        };
-        self.poll(now_ms)
     }
 
     /// The upload's outcome into the result, and the end.
@@ -550,16 +556,16 @@ impl SpeedRun {
         self.stopped = None;
         self.probe_out = None;
         self.upload_out = false;
-        if matches!(self.stage, Stage::Download { .. }) {
-            // The download's figures so far stand; no upload follows.
-            let _ = self.end_download(now_ms, end);
-        }
         let mut result = match std::mem::replace(&mut self.stage, placeholder()) {
             Stage::Latency { .. } => SpeedResult::new(end, 0, 0.0),
+            // The download's figures so far stand; no upload follows.
+            download @ Stage::Download { .. } => {
+                self.stage = download;
+                self.take_download_result(now_ms, end)
+            }
             Stage::Downloaded { result, .. }
             | Stage::Upload { result, .. }
             | Stage::Done(result) => *result,
-            Stage::Download { .. } => unreachable!("ended just above"),
         };
         result.stop_reason = end;
         self.stage = Stage::Done(Box::new(result));

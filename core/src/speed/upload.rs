@@ -39,6 +39,22 @@ pub const UPLOAD_AGREEMENT: f64 = 0.10;
 /// uplink: it sizes the next request but does not settle the figure.
 pub const UPLOAD_MIN_TIMED_MS: f64 = 250.0;
 
+/// `len` pseudo-random bytes (xorshift) from `seed`, for upload bodies:
+/// nothing on the way (a proxy, a browser) can compress them, which would
+/// make the uplink look faster than it is.
+pub fn incompressible(len: usize, seed: u64) -> Vec<u8> {
+    let mut state = seed | 1;
+    let mut out = Vec::with_capacity(len + 8);
+    while out.len() < len {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        out.extend_from_slice(&state.to_le_bytes());
+    }
+    out.truncate(len);
+    out
+}
+
 /// How the run is bounded.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct UploadConfig {
@@ -536,6 +552,16 @@ mod tests {
         assert!(run.progress(9_000.0) == 1.0);
         while !matches!(run.poll(7_000.0), UploadAction::Done(_)) {}
         assert_eq!(run.progress(7_000.0), 1.0);
+    }
+
+    #[test]
+    fn upload_bodies_have_their_length_and_do_not_repeat() {
+        let body = incompressible(100_003, 7);
+        assert_eq!(body.len(), 100_003);
+        assert_ne!(body[..8], body[8..16]);
+        let distinct: std::collections::HashSet<&[u8]> = body.chunks(8).collect();
+        assert!(distinct.len() > 12_000, "{} distinct words", distinct.len());
+        assert!(incompressible(0, 0).is_empty());
     }
 
     #[test]
