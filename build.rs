@@ -1,10 +1,17 @@
-//! Compiles the English part of the default tree into the widget: the first
-//! step then needs no extra request, and the other languages (most of the
-//! file) are fetched only by the people who read them (`dist/trees/`).
+//! Compiles into the widget its words (`locales/*.json`, checked and typed
+//! by `build/locales.rs`) and the English part of the default tree: the
+//! first step then needs no extra request, and the tree's other languages
+//! (most of the file) are fetched only by the people who read them
+//! (`dist/trees/`).
 
 use std::path::Path;
 
+#[path = "build/locales.rs"]
+mod locales;
+
 fn main() {
+    let out_dir = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
+    locales::compile(Path::new("locales"), &Path::new(&out_dir).join("locales.rs"));
     let source = "core/trees/default.json";
     println!("cargo:rerun-if-changed={source}");
     let text = std::fs::read_to_string(source).expect("core/trees/default.json is readable");
@@ -13,8 +20,7 @@ fn main() {
     if let Some(langs) = tree.get_mut("langs") {
         *langs = serde_json::json!(["en"]);
     }
-    let out = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
-    std::fs::write(Path::new(&out).join("default.en.json"), tree.to_string())
+    std::fs::write(Path::new(&out_dir).join("default.en.json"), tree.to_string())
         .expect("OUT_DIR is writable");
 }
 

@@ -6,13 +6,13 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { launch, openPage, artifact, luminance, BASE_URL, PHONE } from "./harness.mjs";
 import { trailsTo } from "./trails.mjs";
+import { LANGS } from "./langs.mjs";
 import { heading, headingText, tap, walkToOutcome } from "./walk.mjs";
 
 let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
-const LANGS = ["en", "es", "pt-BR", "hi", "id", "ar"];
 const TRAILS = trailsTo();
 
 test("the ending never advises against what the walk had the person do", async () => {
@@ -143,10 +143,10 @@ test("a slow upload and a 3 GB backup: 'slow, not stuck' with the time, first, i
     assert.ok(slow.verdictFirst && fast.verdictFirst, lang);
     assert.notEqual(slow.verdict, fast.verdict, `${lang}: slow and fast say different things`);
     assert.ok(slow.verdict.length > 20 && !/looks fine/.test(slow.verdict), `${lang}: ${slow.verdict}`);
-    if (lang === "ar") {
+    if (lang === "ar" || lang === "ur") {
       // The size and the time each stay whole inside the right-to-left sentence.
       assert.match(await slow.page.locator(".bd-verdict").innerText(), /\u2068[^\u2069]*GB\u2069/);
-      await slow.page.screenshot({ path: artifact("verdict-slow-ar.png"), fullPage: true });
+      await slow.page.screenshot({ path: artifact(`verdict-slow-${lang}.png`), fullPage: true });
     }
     await slow.page.context().close();
     await fast.page.context().close();

@@ -90,7 +90,7 @@ const TREE_FAULTS = [
   ["500", "status500", /answered 500/],
   ["a login page (HTML)", "html", /not valid JSON/],
   ["broken JSON", "notjson", /not valid JSON/],
-  ["a 5 MiB file", "huge", /larger than 256 KB/],
+  ["a 5 MiB file", "huge", /larger than 768 KB/],
   ["an endless body", "endless", /did not arrive within 15 seconds|larger than/],
   ["no answer at all", "timeout", /did not arrive within 15 seconds/],
 ];

@@ -290,8 +290,8 @@ describe("hostile strings", { concurrency: CONCURRENCY }, () => {
     const exact = p.exact !== false;
     /** The notice names the refused theme (every payload is an invalid theme). */
     const assertNotice = (notice, how) => {
-      assert.match(notice, /Setting theme="/, `${p.name} via ${how}: theme refused in words`);
-      if (exact) assert.ok(notice.includes(`theme="${shortened(p.text)}"`), `${p.name} via ${how}: the notice shows the value as text`);
+      assert.match(notice, /The setting theme=“/, `${p.name} via ${how}: theme refused in words`);
+      if (exact) assert.ok(notice.includes(`theme=“${shortened(p.text)}”`), `${p.name} via ${how}: the notice shows the value as text`);
     };
 
     test(`settings in the URL query: ${p.name}`, { skip: p.notInUrl }, async () => {
@@ -307,7 +307,7 @@ describe("hostile strings", { concurrency: CONCURRENCY }, () => {
           const notice = await page.locator(".bd-notice").textContent();
           if (query.has("theme")) assertNotice(notice, "the URL");
           if (exact && query.has(p.text)) {
-            assert.ok(notice.includes(`Unknown setting "${shortened(p.text, false)}"`), `${p.name}: unknown name shown as text`);
+            assert.ok(notice.includes(`The setting “${shortened(p.text, false)}” is not known`), `${p.name}: unknown name shown as text`);
           }
           await assertUntouched(page, "standalone", `URL query ${p.name}`);
           assert.deepEqual(page.consoleErrors.filter((e) => !/Failed to load resource/.test(e)), []);
@@ -344,7 +344,7 @@ describe("hostile strings", { concurrency: CONCURRENCY }, () => {
         })));
         assertNotice(shown.attributes.notice, "attributes");
         assertNotice(shown.mounted.notice, "mount options");
-        if (exact) assert.ok(shown.mounted.notice.includes(`Unknown setting "${shortened(p.text, false)}"`), `${p.name}: unknown option shown as text`);
+        if (exact) assert.ok(shown.mounted.notice.includes(`The setting “${shortened(p.text, false)}” is not known`), `${p.name}: unknown option shown as text`);
         assert.ok(shown["bad-id"].problems, `${p.name}: a tree with a hostile id is refused`);
         if (p.tree === "render") assert.match(shown["bad-id"].problems, /tree \(\/id\): the tree id/);
         await assertUntouched(page, "host", `attributes/mount ${p.name}`);
@@ -355,7 +355,7 @@ describe("hostile strings", { concurrency: CONCURRENCY }, () => {
     });
   }
 
-  test("a tree over 256 KiB is refused in words, not a hang or a blank widget", async () => {
+  test("a tree over 768 KiB is refused in words, not a hang or a blank widget", async () => {
     const big = PAYLOADS.find((p) => p.name === "one-megabyte");
     const url = serveTree("over-the-cap", { ...hostileTree("x"), revision: big.text });
     const page = await openGuarded(new URL(`?lang=en&tree=${encodeURIComponent(url)}`, BASE_URL).href);
@@ -364,7 +364,7 @@ describe("hostile strings", { concurrency: CONCURRENCY }, () => {
       await problems.waitFor({ timeout: 20000 });
       assert.ok(await problems.isVisible());
       const text = await problems.innerText();
-      assert.match(text, /256 KB|256 KiB/, text);
+      assert.match(text, /768 KB|768 KiB/, text);
       assert.ok(text.length < 2000, "the message is short enough to read");
       await button(page, "Try again").waitFor();
       await assertUntouched(page, "standalone", "over the cap");

@@ -28,7 +28,7 @@ test("a full Android path by taps ends at support with a summary to copy", async
   assert.match(summary, /Android/);
   assert.ok(summary.includes(symptomText), `summary names the symptom: ${summary}`);
   assert.match(summary, /Leave videos out/i, "summary lists the steps tried");
-  assert.match(summary, /Download: \d+\.\d Mbit\/s/, "summary has the measured speeds");
+  assert.match(summary, /Download: [\d,]+\.\d Mbit\/s/, "summary has the measured speeds");
   await page.screenshot({ path: artifact("android-escalate.png"), fullPage: true });
   assert.deepEqual(page.consoleErrors, []);
   await page.context().close();

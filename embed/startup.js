@@ -4,14 +4,13 @@
 // the standalone page's watchdog and by embed.js; plain DOM, no styles of
 // its own beyond the widget's classes.
 
-const WORDS = {
-  en: ["The troubleshooter could not start on this browser.", "Reload the page to try again. If it still doesn't start, WhatsApp can help: open WhatsApp > Settings > Help > Contact us.", "Reload"],
-  es: ["El asistente no pudo iniciarse en este navegador.", "Vuelve a cargar la página para intentarlo de nuevo. Si sigue sin iniciarse, WhatsApp puede ayudarte: abre WhatsApp > Ajustes > Ayuda > Contáctanos.", "Volver a cargar"],
-  "pt-BR": ["Não foi possível iniciar o assistente neste navegador.", "Recarregue a página para tentar de novo. Se ainda não iniciar, o WhatsApp pode ajudar: abra WhatsApp > Configurações > Ajuda > Fale conosco.", "Recarregar"],
-  hi: ["इस ब्राउज़र पर समस्या-समाधान शुरू नहीं हो सका।", "फिर से कोशिश करने के लिए पेज रीलोड करें। अगर फिर भी शुरू न हो, तो WhatsApp मदद कर सकता है: WhatsApp > सेटिंग्स > मदद > हमसे संपर्क करें खोलें।", "रीलोड करें"],
-  id: ["Pemecah masalah tidak dapat dimulai di browser ini.", "Muat ulang halaman untuk mencoba lagi. Jika masih tidak bisa, WhatsApp dapat membantu: buka WhatsApp > Setelan > Bantuan > Hubungi kami.", "Muat ulang"],
-  ar: ["تعذّر تشغيل أداة حل المشكلات على هذا المتصفح.", "أعد تحميل الصفحة للمحاولة مرة أخرى. إن لم تعمل بعد، يمكن لـ WhatsApp المساعدة: افتح WhatsApp > الإعدادات > المساعدة > اتصل بنا.", "إعادة التحميل"],
-};
+// [title, help, Reload, direction] per language. The build replaces this
+// English-only table with every language of locales/*.json (their
+// startup_* keys; tools/startup-words.mjs), so the page and embed.js load
+// the words with the code, before anything else can fail.
+const WORDS = /* WORDS */ {
+  en: ["The troubleshooter could not start on this browser.", "Reload the page to try again. If it still doesn't start, WhatsApp can help: open WhatsApp > Settings > Help > Contact us.", "Reload", "ltr"],
+} /* /WORDS */;
 
 /** The supported language for `wanted` (a code like "pt", "es-MX"), else English. */
 export function startupLang(wanted) {
@@ -19,20 +18,20 @@ export function startupLang(wanted) {
   for (const code of codes) {
     if (WORDS[code]) return code;
     const primary = String(code).split("-")[0].toLowerCase();
-    if (primary === "pt") return "pt-BR";
-    if (WORDS[primary]) return primary;
+    const match = Object.keys(WORDS).find((known) => known.split("-")[0].toLowerCase() === primary);
+    if (match) return match;
   }
   return "en";
 }
 
 /** Replaces `container`'s content with the start-up failure message. */
 export function showStartupFailure(container, lang, detail) {
-  const [title, help, reload] = WORDS[startupLang(lang)];
+  const [title, help, reload, dir] = WORDS[startupLang(lang)];
   const box = document.createElement("div");
   box.className = "bd-startup-failed";
   box.setAttribute("role", "alert");
   box.lang = startupLang(lang);
-  box.dir = box.lang === "ar" ? "rtl" : "ltr";
+  box.dir = dir;
   const heading = document.createElement("p");
   heading.className = "bd-startup-title";
   heading.textContent = title;

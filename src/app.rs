@@ -15,7 +15,8 @@ use yew::prelude::*;
 use crate::browser::fetch::{self, FetchError};
 use crate::components::problems::{FetchProblem, TreeProblems};
 use crate::components::troubleshooter::Troubleshooter;
-use crate::messages::Messages;
+use crate::messages::{Locale, LocaleProvider, Messages};
+use crate::words::config_problem;
 use crate::state::SharedTree;
 use crate::{DEFAULT_TREE_EN_JSON, DEFAULT_TREE_PATH};
 
@@ -56,13 +57,8 @@ fn parse(json: &str) -> TreeLoad {
 
 #[function_component(App)]
 pub fn app(props: &AppProps) -> Html {
-    let lang = props
-        .config
-        .lang
-        .clone()
-        .or_else(browser_lang)
-        .unwrap_or_else(|| "en".to_owned());
-    let messages = Messages::for_lang(&lang);
+    let messages = Messages::for_lang(&resolve_lang(&props.config));
+    let lang = messages.code.to_owned();
     let attempt = use_state(|| 0u32);
     let builtin = props.config.tree.is_none();
     let url = match &props.config.tree {
@@ -132,17 +128,18 @@ pub fn app(props: &AppProps) -> Html {
         }
         TreeLoad::Ready(tree) => {
             html! {
-                <Troubleshooter tree={tree.clone()} lang={lang.clone()} {messages}
+                <Troubleshooter tree={tree.clone()}
                                 endpoint={props.config.speedtest.clone().unwrap_or_default()}
                                 use_link={props.standalone} />
             }
         }
         TreeLoad::FetchFailed(error) => html! {
-            <FetchProblem error={error.to_string()} {messages} {on_retry} />
+            <FetchProblem error={error.clone()} {on_retry} />
         },
-        TreeLoad::Invalid(errors) => html! { <TreeProblems errors={errors.clone()} {messages} /> },
+        TreeLoad::Invalid(errors) => html! { <TreeProblems errors={errors.clone()} /> },
     };
     html! {
+        <LocaleProvider locale={Locale(messages)}>
         <div class="bd-widget" ref={root} data-theme={props.config.theme.as_str()} data-scheme={scheme.as_str()}
              lang={lang.clone()} dir={direction(&lang)}
              data-backup-doctor-root="" data-version={crate::VERSION}>
@@ -157,12 +154,23 @@ pub fn app(props: &AppProps) -> Html {
             if !props.problems.is_empty() {
                 <aside class="bd-notice">
                     <p>{ messages.settings_notice }</p>
-                    <ul>{ for props.problems.iter().map(|p| html! { <li>{ p.to_string() }</li> }) }</ul>
+                    <ul>{ for props.problems.iter().map(|p| html! { <li>{ config_problem(messages, p) }</li> }) }</ul>
                 </aside>
             }
             { body }
         </div>
+        </LocaleProvider>
     }
+}
+
+/// The widget's language: the one asked for, else the browser's first
+/// supported one, else English.
+pub fn resolve_lang(config: &Config) -> String {
+    config
+        .lang
+        .clone()
+        .or_else(browser_lang)
+        .unwrap_or_else(|| "en".to_owned())
 }
 
 /// The first of the browser's preferred languages the widget supports.

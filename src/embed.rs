@@ -94,11 +94,13 @@ impl WidgetHandle {
             .unwrap_or_default();
         let root = self.root.clone();
         let cancel = self.cancel.clone();
+        let messages = crate::messages::Messages::for_lang(&crate::app::resolve_lang(&self.config));
         wasm_bindgen_futures::future_to_promise(async move {
             let result = measure::run(&endpoint, cancel, |_| {}).await;
-            events::emit(&root, "speedtest", &result);
+            let detail = crate::reporting::speed_detail(messages, &result);
+            events::emit(&root, "speedtest", &detail);
             let json =
-                serde_json::to_string(&result).map_err(|e| JsValue::from_str(&e.to_string()))?;
+                serde_json::to_string(&detail).map_err(|e| JsValue::from_str(&e.to_string()))?;
             js_sys::JSON::parse(&json)
         })
     }

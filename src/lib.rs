@@ -14,6 +14,7 @@ pub mod panic;
 pub mod remember;
 pub mod reporting;
 pub mod state;
+pub mod words;
 
 use backup_doctor_core::config::Config;
 use yew::AttrValue;

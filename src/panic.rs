@@ -51,21 +51,19 @@ fn render_panel(
     root: &web_sys::Element,
     detail: &str,
 ) -> Result<(), JsValue> {
+    let m = crate::messages::Messages::for_lang(&root.get_attribute("lang").unwrap_or_default());
     root.set_text_content(None);
     let panel = document.create_element("section")?;
     panel.set_class_name("bd-crash");
     panel.set_attribute("role", "alert")?;
     let heading = document.create_element("h2")?;
-    heading.set_text_content(Some("Sorry, the troubleshooter stopped working"));
+    heading.set_text_content(Some(m.crash_heading));
     let text = document.create_element("p")?;
-    text.set_text_content(Some(
-        "Your place is saved. Reload to continue where you were. If this keeps happening, \
-         open WhatsApp > Settings > Help > Contact us.",
-    ));
+    text.set_text_content(Some(m.crash_text));
     let button = document.create_element("button")?;
     button.set_attribute("type", "button")?;
     button.set_class_name("bd-button bd-primary");
-    button.set_text_content(Some("Reload"));
+    button.set_text_content(Some(m.crash_reload));
     let reload = Closure::<dyn Fn()>::new(|| {
         if let Some(w) = web_sys::window() {
             let _ = w.location().reload();
@@ -76,7 +74,7 @@ fn render_panel(
     reload.forget();
     let details = document.create_element("details")?;
     let summary = document.create_element("summary")?;
-    summary.set_text_content(Some("Technical details"));
+    summary.set_text_content(Some(m.crash_details));
     let pre = document.create_element("pre")?;
     pre.set_text_content(Some(detail));
     details.append_child(&summary)?;

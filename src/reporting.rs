@@ -1,6 +1,6 @@
 //! What the widget reports outward: the events a host page's analytics
-//! receive (`backup-doctor:step`, `backup-doctor:outcome`) and the
-//! connection-test lines of the support summary.
+//! receive (`backup-doctor:step`, `backup-doctor:outcome`,
+//! `backup-doctor:speedtest`).
 
 use backup_doctor_core::speed::SpeedResult;
 use backup_doctor_core::tree::{Node, NodeId, OutcomeKind};
@@ -8,23 +8,16 @@ use backup_doctor_core::tree::{Node, NodeId, OutcomeKind};
 use crate::messages::Messages;
 use crate::state::Walk;
 
-/// The connection test's figures for the support summary.
-pub fn measured_lines(m: &Messages, r: &SpeedResult) -> Vec<(String, String)> {
-    let figure = |v: Option<f64>, unit: &str| {
-        v.map_or_else(|| m.not_measured.to_owned(), |v| format!("{v:.1} {unit}"))
-    };
-    let mut lines = vec![
-        (m.download.to_owned(), figure(r.download_mbps, m.mbps)),
-        (m.upload.to_owned(), figure(r.upload_mbps, m.mbps)),
-        (m.latency.to_owned(), figure(r.latency_ms, m.ms)),
-    ];
-    if let Some(e) = &r.error {
-        lines.push((
-            m.stopped_because.trim_end_matches(':').to_owned(),
-            e.clone(),
-        ));
+/// The `backup-doctor:speedtest` detail (and what `speedTest()` resolves
+/// with): the result's JSON plus `errorMessage`, its `error` in the
+/// widget's language (`null` without an error).
+pub fn speed_detail(m: &Messages, r: &SpeedResult) -> serde_json::Value {
+    let mut detail = serde_json::to_value(r).unwrap_or_default();
+    if let Some(object) = detail.as_object_mut() {
+        let message = r.error.as_ref().map(|e| crate::words::speed_error(m, &e.cause));
+        object.insert("errorMessage".to_owned(), message.into());
     }
-    lines
+    detail
 }
 
 /// `backup-doctor:step` for every step shown, and `backup-doctor:outcome`

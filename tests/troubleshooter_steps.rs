@@ -6,7 +6,6 @@
 use std::rc::Rc;
 
 use backup_doctor::components::troubleshooter::{Troubleshooter, TroubleshooterProps};
-use backup_doctor::messages::EN;
 use backup_doctor::state::SharedTree;
 use backup_doctor_core::tree::Tree;
 use wasm_bindgen::JsCast;
@@ -61,8 +60,6 @@ async fn mount(root: &Element) -> yew::AppHandle<Troubleshooter> {
     let tree = Tree::from_json(TREE).expect("the test tree is valid");
     let props = TroubleshooterProps {
         tree: SharedTree(Rc::new(tree)),
-        lang: "en".into(),
-        messages: &EN,
         endpoint: "".into(),
         use_link: true,
     };

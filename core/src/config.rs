@@ -6,13 +6,7 @@
 //! blanks the widget: it falls back to the default and becomes a
 //! [`ConfigProblem`] that the widget shows in words.
 
-use std::fmt;
-
-/// The languages the widget's own texts and the default tree exist in.
-pub const UI_LANGS: &[&str] = &["en", "es", "pt-BR", "hi", "id", "ar"];
-
-/// Languages written right to left.
-const RTL_LANGS: &[&str] = &["ar"];
+include!(concat!(env!("OUT_DIR"), "/langs.rs"));
 
 /// `rtl` or `ltr` for a supported language code.
 pub fn direction(lang: &str) -> &'static str {
@@ -57,38 +51,24 @@ pub struct Config {
     pub theme: Theme,
 }
 
-/// A configuration value the widget could not use, and what it did instead.
+/// A configuration value the widget could not use, and what it did instead
+/// (the default). The widget words it in the person's language.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ConfigProblem {
-    /// A name that is not one of `lang`, `tree`, `speedtest`, `theme`.
+    /// A name that is not one of `lang`, `tree`, `speedtest`, `theme`
+    /// (shortened for display).
     Unknown { name: String },
-    /// A known name with a value it cannot take.
-    Invalid {
-        name: &'static str,
-        value: String,
-        expected: &'static str,
-    },
+    /// A known setting with a value it cannot take (shortened for display).
+    Invalid { setting: Setting, value: String },
 }
 
-impl fmt::Display for ConfigProblem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ConfigProblem::Unknown { name } => write!(
-                f,
-                "Unknown setting \"{}\" was ignored (settings are lang, tree, speedtest, theme).",
-                shorten(name)
-            ),
-            ConfigProblem::Invalid {
-                name,
-                value,
-                expected,
-            } => write!(
-                f,
-                "Setting {name}=\"{}\" was ignored: expected {expected}.",
-                shorten(value)
-            ),
-        }
-    }
+/// The four settings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Setting {
+    Lang,
+    Tree,
+    Speedtest,
+    Theme,
 }
 
 /// Keeps messages readable when a value is huge or hostile.
@@ -130,25 +110,22 @@ impl Config {
                 "lang" => match supported_lang(value) {
                     Some(lang) => config.lang = Some(lang),
                     None => problems.push(ConfigProblem::Invalid {
-                        name: "lang",
-                        value: value.into(),
-                        expected: "one of en, es, pt-BR, hi, id, ar",
+                        setting: Setting::Lang,
+                        value: shorten(value),
                     }),
                 },
                 "tree" => match checked_url(value) {
                     Some(url) => config.tree = Some(url),
                     None => problems.push(ConfigProblem::Invalid {
-                        name: "tree",
-                        value: value.into(),
-                        expected: "an http(s) URL or a path to a tree JSON file",
+                        setting: Setting::Tree,
+                        value: shorten(value),
                     }),
                 },
                 "speedtest" => match checked_url(value) {
                     Some(url) => config.speedtest = Some(url.trim_end_matches('/').to_owned()),
                     None => problems.push(ConfigProblem::Invalid {
-                        name: "speedtest",
-                        value: value.into(),
-                        expected: "an http(s) URL or a path of the speed-test endpoints",
+                        setting: Setting::Speedtest,
+                        value: shorten(value),
                     }),
                 },
                 "theme" => match value {
@@ -156,12 +133,13 @@ impl Config {
                     "dark" => config.theme = Theme::Dark,
                     "auto" => config.theme = Theme::Auto,
                     _ => problems.push(ConfigProblem::Invalid {
-                        name: "theme",
-                        value: value.into(),
-                        expected: "light, dark or auto",
+                        setting: Setting::Theme,
+                        value: shorten(value),
                     }),
                 },
-                other => problems.push(ConfigProblem::Unknown { name: other.into() }),
+                other => problems.push(ConfigProblem::Unknown {
+                    name: shorten(other),
+                }),
             }
         }
         (config, problems)
@@ -216,8 +194,10 @@ mod tests {
         assert_eq!(supported_lang("es-MX").as_deref(), Some("es"));
         assert_eq!(supported_lang("AR").as_deref(), Some("ar"));
         assert_eq!(supported_lang("hi-IN").as_deref(), Some("hi"));
-        assert_eq!(supported_lang("fr"), None);
+        assert_eq!(supported_lang("fr-CA").as_deref(), Some("fr"));
+        assert_eq!(supported_lang("xx"), None);
         assert_eq!(direction("ar"), "rtl");
+        assert_eq!(direction("ur"), "rtl");
         assert_eq!(direction("hi"), "ltr");
     }
 
@@ -244,7 +224,7 @@ mod tests {
     }
 
     #[test]
-    fn bad_values_fall_back_and_are_reported_in_words() {
+    fn bad_values_fall_back_and_are_reported() {
         let (c, p) = Config::from_pairs([
             ("theme", "purple"),
             ("tree", "javascript:alert(1)"),
@@ -253,13 +233,15 @@ mod tests {
             ("colour", "red"),
         ]);
         assert_eq!(c, Config::default());
-        assert_eq!(p.len(), 5);
-        let text: Vec<String> = p.iter().map(ToString::to_string).collect();
-        assert!(text[0].contains("light, dark or auto"), "{}", text[0]);
-        assert!(
-            text[4].contains("Unknown setting \"colour\""),
-            "{}",
-            text[4]
+        assert_eq!(
+            p,
+            vec![
+                ConfigProblem::Invalid { setting: Setting::Theme, value: "purple".into() },
+                ConfigProblem::Invalid { setting: Setting::Tree, value: "javascript:alert(1)".into() },
+                ConfigProblem::Invalid { setting: Setting::Speedtest, value: "//evil.example".into() },
+                ConfigProblem::Invalid { setting: Setting::Lang, value: "xx".into() },
+                ConfigProblem::Unknown { name: "colour".into() },
+            ]
         );
     }
 
@@ -267,8 +249,8 @@ mod tests {
     fn hostile_values_are_shortened_and_stripped_in_messages() {
         let long = format!("<script>{}\u{0007}", "a".repeat(10_000));
         let (_, p) = Config::from_pairs([("theme", long.as_str())]);
-        let msg = p[0].to_string();
-        assert!(msg.len() < 200, "{msg}");
-        assert!(!msg.contains('\u{0007}'));
+        let ConfigProblem::Invalid { value, .. } = &p[0] else { panic!("{p:?}") };
+        assert!(value.len() < 200, "{value}");
+        assert!(!value.contains('\u{0007}'));
     }
 }

@@ -17,7 +17,7 @@ use serde_json::Value;
 use thiserror::Error;
 
 use crate::known::Known;
-use crate::tree::{Node, NodeId, Note, Outcome, ValidTree};
+use crate::tree::{Node, NodeId, Note, Outcome, OutcomeKind, ValidTree};
 
 /// How long a saved walk stays useful: 30 days, in milliseconds.
 pub const MAX_AGE_MS: u64 = 30 * 24 * 60 * 60 * 1000;
@@ -267,14 +267,17 @@ pub struct SavedState {
     pub saved_at_ms: u64,
 }
 
-/// What the person tells support when nothing worked: plain fields, plus
-/// [`Summary::to_text`] for a copyable block.
+/// What the person tells support when nothing worked, as data: the widget
+/// words it in the person's language (with the connection test's figures
+/// and what else the person typed).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Summary {
-    /// `"<tree id>@<revision>"`.
-    pub tree: String,
-    /// (question title, answer label), in walk order.
-    pub facts: Vec<(String, String)>,
+    /// The tree's id.
+    pub tree_id: String,
+    /// The tree's revision.
+    pub revision: String,
+    /// The questions answered, in walk order (the latest answer to each).
+    pub facts: Vec<Fact>,
     /// The backup size the person gave.
     pub backup_size_gb: Option<f64>,
     /// Titles of the fixes answered "No, still stuck", in order.
@@ -283,54 +286,19 @@ pub struct Summary {
     pub skipped: Vec<String>,
     /// Title of the fix answered "Yes, it's fixed", if any.
     pub fixed_by: Option<String>,
-    /// Title of the outcome reached, if the walk ended.
-    pub outcome: Option<String>,
-    /// (name, value) pairs of the speed test, filled in by the widget.
-    pub measured: Vec<(String, String)>,
-    /// The widget's version, filled in by the widget (for support).
-    pub widget: Option<String>,
+    /// The outcome reached, if the walk ended.
+    pub outcome: Option<OutcomeKind>,
 }
 
-impl Summary {
-    /// A plain-text block to paste into a support request.
-    pub fn to_text(&self) -> String {
-        let mut lines = vec!["Backup troubleshooting summary".to_owned()];
-        for (question, answer) in &self.facts {
-            // "Which phone? Android", but "Platform: Android".
-            let gap = if question.ends_with(['?', ':']) {
-                " "
-            } else {
-                ": "
-            };
-            lines.push(format!("{question}{gap}{answer}"));
-        }
-        if let Some(gb) = self.backup_size_gb {
-            lines.push(format!("Backup size: {gb:.1} GB"));
-        }
-        if !self.tried.is_empty() {
-            lines.push("Tried without success:".to_owned());
-            lines.extend(self.tried.iter().map(|t| format!("- {t}")));
-        }
-        if !self.skipped.is_empty() {
-            lines.push("Skipped:".to_owned());
-            lines.extend(self.skipped.iter().map(|t| format!("- {t}")));
-        }
-        if let Some(fix) = &self.fixed_by {
-            lines.push(format!("Fixed by: {fix}"));
-        }
-        if !self.measured.is_empty() {
-            lines.push("Connection test:".to_owned());
-            lines.extend(self.measured.iter().map(|(k, v)| format!("- {k}: {v}")));
-        }
-        if let Some(outcome) = &self.outcome {
-            lines.push(format!("Result: {outcome}"));
-        }
-        lines.push(format!("Guide: {}", self.tree));
-        if let Some(version) = &self.widget {
-            lines.push(format!("Widget: v{version}"));
-        }
-        lines.join("\n")
-    }
+/// A question and the answer given to it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fact {
+    /// The question's title.
+    pub question: String,
+    /// The answer's label.
+    pub answer: String,
+    /// The browser gave the answer (not the person).
+    pub known: bool,
 }
 
 /// A person's walk through a tree.
@@ -844,30 +812,31 @@ impl Session {
                 .map_or(id.as_str(), |n| n.title().text(lang))
                 .to_owned()
         };
-        let mut answered: Vec<(&NodeId, usize)> = Vec::new();
+        let mut answered: Vec<(&NodeId, usize, bool)> = Vec::new();
         for step in &self.steps {
             if let Some(answer) = step.choice.answer() {
-                answered.retain(|(node, _)| *node != &step.node);
-                answered.push((&step.node, answer));
+                answered.retain(|(node, _, _)| *node != &step.node);
+                answered.push((&step.node, answer, matches!(step.choice, Choice::Known(_))));
             }
         }
         let facts = answered
             .into_iter()
-            .map(|(node, answer)| {
-                let label = answer_label(tree.node(node), Choice::Answer(answer), lang);
-                (title(node), label.unwrap_or_default())
+            .map(|(node, answer, known)| Fact {
+                question: title(node),
+                answer: answer_label(tree.node(node), Choice::Answer(answer), lang)
+                    .unwrap_or_default(),
+                known,
             })
             .collect();
         Summary {
-            tree: tree.key(),
+            tree_id: tree.id.clone(),
+            revision: tree.revision.clone(),
             facts,
             backup_size_gb: self.backup_size_gb,
             tried: self.tried().iter().map(title).collect(),
             skipped: self.skipped().iter().map(title).collect(),
             fixed_by: self.fixed_by().as_ref().map(title),
-            outcome: self.outcome(tree).map(|o| o.title.text(lang).to_owned()),
-            measured: Vec::new(),
-            widget: None,
+            outcome: self.outcome(tree).map(|o| o.outcome),
         }
     }
 }
@@ -926,22 +895,15 @@ mod tests {
     }
 
     #[test]
-    fn summary_text_lists_what_support_needs() {
-        let summary = Summary {
-            tree: "t@1".into(),
-            facts: vec![("Which phone?".into(), "Android".into())],
-            backup_size_gb: Some(4.26),
-            tried: vec!["Restart your phone".into()],
-            outcome: Some("Contact support".into()),
-            measured: vec![("Upload".into(), "1.2 Mbit/s".into())],
-            ..Summary::default()
-        };
-        let text = summary.to_text();
-        assert!(text.contains("Which phone? Android"));
-        assert!(text.contains("Backup size: 4.3 GB"));
-        assert!(text.contains("- Restart your phone"));
-        assert!(text.contains("- Upload: 1.2 Mbit/s"));
-        assert!(text.contains("Result: Contact support"));
-        assert!(!text.contains("Skipped"));
+    fn summary_keeps_the_latest_answer_to_each_question_and_who_gave_it() {
+        let tree = crate::tree::Tree::from_json(include_str!("../trees/default.json")).expect("valid");
+        let mut session = Session::new(&tree);
+        session.choose(&tree, Choice::Answer(0)).expect("Android");
+        let summary = session.summary(&tree, "en");
+        assert_eq!(summary.facts.len(), 1);
+        assert_eq!(summary.facts[0].answer, "Android");
+        assert!(!summary.facts[0].known);
+        assert_eq!(summary.tree_id, "whatsapp-backup-stuck");
+        assert!(summary.outcome.is_none() && summary.tried.is_empty());
     }
 }

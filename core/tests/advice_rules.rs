@@ -1,7 +1,7 @@
 //! Each advice rule fires when it should and stays quiet when it should not,
 //! and the tree's route conditions agree with the advice.
 
-use backup_doctor_core::speed::{
+use backup_doctor_core::speed::{Phase, SpeedTestError, TestError, 
     advise, condition_holds, Advice, Basis, Condition, SpeedResult, TestEnd,
 };
 
@@ -39,7 +39,10 @@ fn a_healthy_connection_is_not_the_problem() {
 #[test]
 fn nothing_getting_through_is_offline_and_only_that() {
     let mut result = SpeedResult::new(TestEnd::Error, 0, 300.0);
-    result.error = Some("blocked by the browser (CORS) or offline".to_owned());
+    result.error = Some(TestError {
+        phase: Phase::Latency,
+        cause: SpeedTestError::Blocked,
+    });
     result.save_data = true;
     assert_eq!(advise(&result, Some(5.0)), [Advice::Offline]);
     assert!(condition_holds(Condition::Offline, &result));
@@ -52,7 +55,10 @@ fn nothing_getting_through_is_offline_and_only_that() {
 fn a_server_error_after_latency_is_not_offline_but_not_measured() {
     let mut result = SpeedResult::new(TestEnd::Error, 0, 400.0);
     result.latency_ms = Some(25.0);
-    result.error = Some("server said 503".to_owned());
+    result.error = Some(TestError {
+        phase: Phase::Download,
+        cause: SpeedTestError::ServerStatus { status: 503 },
+    });
     let advice = advise(&result, None);
     assert_eq!(advice, [Advice::NotMeasured]);
     assert!(!condition_holds(Condition::Offline, &result));

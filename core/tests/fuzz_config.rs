@@ -70,8 +70,11 @@ fn check_config(pairs: &[(String, String)]) -> Result<(), TestCaseError> {
         format!("{} problems from {given} settings", problems.len())
     })?;
     for problem in &problems {
-        let message = problem.to_string();
-        ensure(message.chars().count() <= 250, || {
+        let message = match problem {
+            ConfigProblem::Unknown { name } => name,
+            ConfigProblem::Invalid { value, .. } => value,
+        };
+        ensure(message.chars().count() <= 81, || {
             format!("a {}-character message", message.chars().count())
         })?;
         ensure(!message.chars().any(char::is_control), || {

@@ -111,7 +111,7 @@ fn check_trail(tree: &ValidTree, trail: &str) -> Result<(), TestCaseError> {
                 format!("{trail:?} re-encodes as {:?}", session.encode_trail())
             })?;
             // Everything derived from the walk works on it.
-            let _ = session.summary(tree, "en").to_text();
+            let _ = session.summary(tree, "en");
             let _ = session.breadcrumb(tree, "ar");
             let progress = session.progress(tree);
             ensure(progress.done <= progress.total_estimate, || {

@@ -56,7 +56,7 @@ fn too_large_is_refused_before_reading() {
         errors.problems[0].kind,
         ProblemKind::TooLarge { .. }
     ));
-    assert!(errors.to_string().contains("256 KiB"), "{errors}");
+    assert!(errors.to_string().contains("768 KiB"), "{errors}");
 }
 
 #[test]

@@ -3,7 +3,6 @@
 //! ends in a clear message instead of a hang.
 
 use std::cell::Cell;
-use std::fmt;
 use std::rc::Rc;
 
 use gloo::timers::callback::Timeout;
@@ -25,30 +24,6 @@ pub enum FetchError {
     Timeout { url: String, secs: u32 },
     /// The body is not UTF-8 text.
     NotText { url: String },
-}
-
-impl fmt::Display for FetchError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            FetchError::Network { url } => write!(
-                f,
-                "Could not reach {url}: the device may be offline, or the server refused the \
-                 request (it must allow this page's origin with CORS)."
-            ),
-            FetchError::Status { url, status } => {
-                write!(f, "The server answered {status} for {url}.")
-            }
-            FetchError::TooLarge { url, cap } => write!(
-                f,
-                "{url} is larger than {} KB, the most a tree may be.",
-                cap / 1024
-            ),
-            FetchError::Timeout { url, secs } => {
-                write!(f, "{url} did not arrive within {secs} seconds.")
-            }
-            FetchError::NotText { url } => write!(f, "{url} is not a text file."),
-        }
-    }
 }
 
 /// GETs `url` and returns its body as text, reading the stream chunk by

@@ -37,6 +37,35 @@ pub fn number(lang: &str, value: f64, digits: u8) -> String {
         .unwrap_or_else(|| format!("{value:.prec$}", prec = usize::from(digits)))
 }
 
+/// A `YYYY-MM-DD` date (as a date input gives it) in the language's long
+/// form ("3 de marzo de 2026"); the text as given where it is not a date.
+pub fn date(lang: &str, iso: &str) -> String {
+    let mut parts = iso.splitn(3, '-').map(|p| p.parse::<u32>().ok());
+    let (Some(Some(year)), Some(Some(month)), Some(Some(day))) = (parts.next(), parts.next(), parts.next()) else {
+        return iso.to_owned();
+    };
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return iso.to_owned();
+    }
+    let when = js_sys::Date::new_with_year_month_day(year, month as i32 - 1, day as i32);
+    let locales = Array::of1(&JsValue::from_str(lang));
+    let format = Intl::DateTimeFormat::new(&locales, &options(&[("dateStyle", JsValue::from_str("long"))]));
+    format
+        .format()
+        .call1(&format, &when)
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_else(|| iso.to_owned())
+}
+
+/// The CLDR plural category ("one", "few", "other", …) of `count` in
+/// `lang`, from `Intl.PluralRules`; "other" where it is missing.
+pub fn plural_category(lang: &str, count: f64) -> String {
+    let locales = Array::of1(&JsValue::from_str(lang));
+    let rules = Intl::PluralRules::new(&locales, &Object::new());
+    rules.select(count).as_string().unwrap_or_else(|| "other".to_owned())
+}
+
 /// "5 minutes", "2–3 hours", "3 días", in the language's own plural form.
 fn units(lang: &str, low: u32, high: Option<u32>, unit: TimeUnit) -> String {
     let unit_name = match unit {
@@ -68,15 +97,15 @@ fn units(lang: &str, low: u32, high: Option<u32>, unit: TimeUnit) -> String {
 }
 
 /// A backup duration in words: "about 2–3 hours", "under 5 minutes".
-pub fn duration(lang: &str, m: &Messages, d: Option<HumanDuration>) -> String {
-    let (template, worded) = match d {
-        Some(HumanDuration::Under { value, unit }) => (m.dur_under, units(lang, value, None, unit)),
-        Some(HumanDuration::About { value, unit }) => (m.dur_about, units(lang, value, None, unit)),
+pub fn duration(m: &Messages, d: Option<HumanDuration>) -> String {
+    let lang = m.code;
+    match d {
+        Some(HumanDuration::Under { value, unit }) => m.dur_under(&units(lang, value, None, unit)),
+        Some(HumanDuration::About { value, unit }) => m.dur_about(&units(lang, value, None, unit)),
         Some(HumanDuration::Between { low, high, unit }) => {
-            (m.dur_about, units(lang, low, Some(high), unit))
+            m.dur_about(&units(lang, low, Some(high), unit))
         }
-        Some(HumanDuration::Over { value, unit }) => (m.dur_over, units(lang, value, None, unit)),
-        None => return m.not_measured.to_owned(),
-    };
-    template.replace("{n}", &worded)
+        Some(HumanDuration::Over { value, unit }) => m.dur_over(&units(lang, value, None, unit)),
+        None => m.not_measured.to_owned(),
+    }
 }

@@ -127,7 +127,7 @@ pub async fn run(
     let start = now();
     let Ok(streams) = AbortController::new() else {
         return SpeedResult::new(TestEnd::Error, 0, 0.0)
-            .with_error(&SpeedTestError::Blocked)
+            .with_error(Phase::Latency, &SpeedTestError::Blocked)
             .sanitized();
     };
     let shared = Rc::new(Shared {

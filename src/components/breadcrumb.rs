@@ -4,22 +4,21 @@
 use backup_doctor_core::session::{Choice, Crumb};
 use yew::prelude::*;
 
-use crate::messages::Messages;
+use crate::messages::use_locale;
 
 #[derive(Properties, PartialEq)]
 pub struct BreadcrumbProps {
     pub crumbs: Vec<Crumb>,
-    pub messages: &'static Messages,
     /// Called with the step index to answer again.
     pub on_rewind: Callback<usize>,
 }
 
 #[function_component(Breadcrumb)]
 pub fn breadcrumb(props: &BreadcrumbProps) -> Html {
+    let m = use_locale();
     if props.crumbs.is_empty() {
         return html! {};
     }
-    let m = props.messages;
     let items = props.crumbs.iter().map(|crumb| {
         let step = crumb.step;
         let onclick = props.on_rewind.reform(move |_: MouseEvent| step);

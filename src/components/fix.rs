@@ -7,20 +7,18 @@ use backup_doctor_core::tree::Fix;
 use yew::prelude::*;
 
 use crate::components::rich_text::RichText;
-use crate::messages::Messages;
+use crate::messages::use_locale;
 
 #[derive(Properties, PartialEq)]
 pub struct FixStepProps {
     pub fix: Fix,
-    pub lang: AttrValue,
-    pub messages: &'static Messages,
     pub on_choose: Callback<Choice>,
 }
 
 #[function_component(FixStep)]
 pub fn fix_step(props: &FixStepProps) -> Html {
-    let m = props.messages;
-    let lang = &props.lang;
+    let m = use_locale();
+    let lang = m.lang();
     let confirmed = use_state(|| false);
     // Once confirmed, focus moves to the revealed instructions (the button
     // that had it is gone), so keyboard and screen-reader users read on.

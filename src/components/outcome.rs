@@ -1,29 +1,35 @@
 //! The end of a walk. "Resolved" thanks the person and names the step that
-//! fixed it; "escalate" says where to get help and offers a summary to copy
-//! into the support request.
+//! fixed it; "escalate" says where to get help and offers a summary to
+//! share, mail, copy or print for the support request.
+
+use std::rc::Rc;
 
 use backup_doctor_core::session::Summary;
+use backup_doctor_core::speed::SpeedResult;
 use backup_doctor_core::tree::{Outcome, OutcomeKind};
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use yew::prelude::*;
 
 use crate::components::rich_text::RichText;
-use crate::messages::Messages;
+use crate::messages::use_locale;
+use crate::words::{summary_text, LastBackup, SupportReport};
 
 #[derive(Properties, PartialEq)]
 pub struct OutcomeStepProps {
     pub outcome: Outcome,
     pub summary: Summary,
+    /// The connection test's result, if there was one.
+    #[prop_or_default]
+    pub speed: Option<Rc<SpeedResult>>,
     /// The outcome's notes that fit the walk, in the person's language.
     #[prop_or_default]
     pub notes: Vec<AttrValue>,
-    pub lang: AttrValue,
-    pub messages: &'static Messages,
 }
 
 #[function_component(OutcomeStep)]
 pub fn outcome_step(props: &OutcomeStepProps) -> Html {
-    let m = props.messages;
+    let m = use_locale();
     let kind = match props.outcome.outcome {
         OutcomeKind::Resolved => "resolved",
         OutcomeKind::Escalate => "escalate",
@@ -31,7 +37,7 @@ pub fn outcome_step(props: &OutcomeStepProps) -> Html {
     html! {
         <div class="bd-outcome" data-outcome={kind}>
             if let Some(body) = &props.outcome.body {
-                <RichText source={body.text(&props.lang).to_owned()} />
+                <RichText source={body.text(m.lang()).to_owned()} />
             }
             if !props.notes.is_empty() {
                 <div class="bd-notes">
@@ -42,7 +48,7 @@ pub fn outcome_step(props: &OutcomeStepProps) -> Html {
                 <p class="bd-fixed-by">{ m.fixed_by }{ " " }<strong>{ fix.clone() }</strong></p>
             }
             if props.outcome.outcome == OutcomeKind::Escalate {
-                <SupportSummary text={props.summary.to_text()} messages={m} />
+                <SupportSummary summary={props.summary.clone()} speed={props.speed.clone()} />
             }
         </div>
     }
@@ -50,22 +56,33 @@ pub fn outcome_step(props: &OutcomeStepProps) -> Html {
 
 #[derive(Properties, PartialEq)]
 struct SupportSummaryProps {
-    text: AttrValue,
-    messages: &'static Messages,
+    summary: Summary,
+    speed: Option<Rc<SpeedResult>>,
 }
 
-/// The copyable summary: a read-only text box (selectable by hand too) and
-/// a copy button that reports whether copying worked.
+/// The summary to pass on: what the person told the widget, what was
+/// tried and measured, and the Last backup date if they add it; sent by
+/// the phone's share sheet (Web Share), by email, copied, or printed.
 #[function_component(SupportSummary)]
 fn support_summary(props: &SupportSummaryProps) -> Html {
-    let m = props.messages;
+    let m = use_locale();
     let status = use_state(|| None::<&'static str>);
+    let last_backup = use_state(LastBackup::default);
+    let can_share = use_memo((), |_| {
+        web_sys::window().is_some_and(|w| {
+            js_sys::Reflect::has(&w.navigator(), &JsValue::from_str("share")).unwrap_or(false)
+        })
+    });
+    let report = SupportReport {
+        summary: props.summary.clone(),
+        speed: props.speed.as_deref().cloned(),
+        last_backup: (*last_backup).clone(),
+    };
+    let text = AttrValue::from(summary_text(&m, &report));
     let on_copy = {
-        let status = status.clone();
-        let text = props.text.clone();
+        let (status, text) = (status.clone(), text.clone());
         Callback::from(move |_: MouseEvent| {
-            let status = status.clone();
-            let text = text.clone();
+            let (status, text) = (status.clone(), text.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 let copied = match web_sys::window() {
                     Some(w) => JsFuture::from(w.navigator().clipboard().write_text(&text))
@@ -77,15 +94,87 @@ fn support_summary(props: &SupportSummaryProps) -> Html {
             });
         })
     };
+    let on_share = {
+        let (status, text) = (status.clone(), text.clone());
+        Callback::from(move |_: MouseEvent| {
+            let (status, text) = (status.clone(), text.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                status.set(share(m.summary_title, &text).await.err().map(|()| m.share_failed));
+            });
+        })
+    };
+    let on_print = Callback::from(|_: MouseEvent| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.print();
+        }
+    });
+    let mailto = format!(
+        "mailto:?subject={}&body={}",
+        js_sys::encode_uri_component(m.email_subject),
+        js_sys::encode_uri_component(&text)
+    );
+    let on_date = {
+        let last_backup = last_backup.clone();
+        Callback::from(move |e: Event| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            let value = input.value();
+            last_backup.set(if value.is_empty() { LastBackup::Unknown } else { LastBackup::On(value) });
+        })
+    };
+    let on_none = {
+        let last_backup = last_backup.clone();
+        Callback::from(move |e: Event| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            last_backup.set(if input.checked() { LastBackup::None } else { LastBackup::Unknown });
+        })
+    };
+    let none = *last_backup == LastBackup::None;
     html! {
         <section class="bd-summary" aria-labelledby="bd-summary-heading">
             <h3 id="bd-summary-heading">{ m.summary_heading }</h3>
             <p>{ m.summary_hint }</p>
-            <textarea readonly=true aria-labelledby="bd-summary-heading" value={props.text.clone()} />
+            <div class="bd-field">
+                <label for="bd-last-backup">{ m.last_backup_label }</label>
+                <input id="bd-last-backup" type="date" disabled={none} onchange={on_date} />
+                <label class="bd-check">
+                    <input id="bd-no-last-backup" type="checkbox" checked={none} onchange={on_none} />
+                    { m.last_backup_none }
+                </label>
+            </div>
+            <textarea readonly=true aria-labelledby="bd-summary-heading" value={text.clone()} />
+            // What a printer gets: the whole text (a text box prints cut off).
+            <pre class="bd-summary-print" aria-hidden="true">{ text.clone() }</pre>
             <div class="bd-actions">
-                <button type="button" class="bd-button" onclick={on_copy}>{ m.copy_summary }</button>
+                if *can_share {
+                    <button type="button" class="bd-button bd-primary bd-share" onclick={on_share}>{ m.share_summary }</button>
+                }
+                <a class="bd-button bd-email" href={mailto}>{ m.email_summary }</a>
+                <button type="button" class="bd-button bd-copy" onclick={on_copy}>{ m.copy_summary }</button>
+                <button type="button" class="bd-button bd-quiet bd-print" onclick={on_print}>{ m.print_summary }</button>
             </div>
             <p role="status">{ status.unwrap_or("") }</p>
         </section>
+    }
+}
+
+/// `navigator.share({title, text})`; a cancelled share sheet is not a
+/// failure.
+async fn share(title: &str, text: &str) -> Result<(), ()> {
+    let navigator = web_sys::window().ok_or(())?.navigator();
+    let data = js_sys::Object::new();
+    let set = |k: &str, v: &str| js_sys::Reflect::set(&data, &JsValue::from_str(k), &JsValue::from_str(v));
+    set("title", title).map_err(|_| ())?;
+    set("text", text).map_err(|_| ())?;
+    let share = js_sys::Reflect::get(&navigator, &JsValue::from_str("share"))
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+        .ok_or(())?;
+    let promise = share.call1(&navigator, &data).map_err(|_| ())?;
+    match JsFuture::from(js_sys::Promise::resolve(&promise)).await {
+        Ok(_) => Ok(()),
+        Err(e) => {
+            let name = js_sys::Reflect::get(&e, &JsValue::from_str("name")).ok().and_then(|n| n.as_string());
+            if name.as_deref() == Some("AbortError") { Ok(()) } else { Err(()) }
+        }
     }
 }

@@ -7,17 +7,18 @@ use std::rc::Rc;
 use backup_doctor_core::tree::{Severity, TreeErrors};
 use yew::prelude::*;
 
-use crate::messages::Messages;
+use crate::browser::fetch::FetchError;
+use crate::messages::use_locale;
+use crate::words::fetch_error;
 
 #[derive(Properties, PartialEq)]
 pub struct TreeProblemsProps {
     pub errors: Rc<TreeErrors>,
-    pub messages: &'static Messages,
 }
 
 #[function_component(TreeProblems)]
 pub fn tree_problems(props: &TreeProblemsProps) -> Html {
-    let m = props.messages;
+    let m = use_locale();
     html! {
         <section class="bd-step bd-problems" role="alert">
             <h2>{ m.tree_problems_heading }</h2>
@@ -35,20 +36,18 @@ pub fn tree_problems(props: &TreeProblemsProps) -> Html {
 
 #[derive(Properties, PartialEq)]
 pub struct FetchProblemProps {
-    /// The failure in words.
-    pub error: AttrValue,
-    pub messages: &'static Messages,
+    pub error: FetchError,
     pub on_retry: Callback<()>,
 }
 
 #[function_component(FetchProblem)]
 pub fn fetch_problem(props: &FetchProblemProps) -> Html {
-    let m = props.messages;
+    let m = use_locale();
     let on_click = props.on_retry.reform(|_: MouseEvent| ());
     html! {
         <section class="bd-step bd-problems" role="alert">
             <h2>{ m.tree_fetch_heading }</h2>
-            <p>{ props.error.clone() }</p>
+            <p>{ fetch_error(&m, &props.error) }</p>
             <div class="bd-actions">
                 <button type="button" class="bd-button bd-primary" onclick={on_click}>{ m.retry }</button>
             </div>

@@ -3,7 +3,8 @@
 
 use yew::prelude::*;
 
-use crate::messages::Messages;
+use crate::browser::intl::number;
+use crate::messages::use_locale;
 
 #[derive(Properties, PartialEq)]
 pub struct ProgressProps {
@@ -11,13 +12,14 @@ pub struct ProgressProps {
     pub done: usize,
     /// Longest remaining path to an end, plus `done`.
     pub total: usize,
-    pub messages: &'static Messages,
 }
 
 #[function_component(Progress)]
 pub fn progress(props: &ProgressProps) -> Html {
+    let m = use_locale();
     let total = props.total.max(props.done).max(1);
-    let text = props.messages.progress_text(props.done, total);
+    let figure = |n: usize| number(m.lang(), n as f64, 0);
+    let text = m.progress(&figure(props.done), &figure(total));
     html! {
         <div class="bd-progress">
             <span>{ text.clone() }</span>

@@ -14,7 +14,7 @@ use backup_doctor_core::speed::{
 use yew::prelude::*;
 
 use crate::browser::intl;
-use crate::messages::Messages;
+use crate::messages::{use_locale, Messages};
 
 #[derive(Properties, PartialEq)]
 pub struct SpeedReportProps {
@@ -22,9 +22,6 @@ pub struct SpeedReportProps {
     pub backup_size_gb: Option<f64>,
     /// The phone the walk is about, for where it shows the backup size.
     pub platform: Option<Platform>,
-    pub messages: &'static Messages,
-    /// Language for numbers and durations.
-    pub lang: AttrValue,
     pub on_backup_size: Callback<Option<f64>>,
 }
 
@@ -46,9 +43,9 @@ impl Unit {
 
 #[function_component(SpeedReport)]
 pub fn speed_report(props: &SpeedReportProps) -> Html {
-    let m = props.messages;
+    let m = use_locale();
     let r = &props.result;
-    let lang = props.lang.as_str();
+    let lang = m.lang();
     let unit = use_state(|| Unit::Gb);
     let size_text = use_state(|| {
         props
@@ -101,30 +98,30 @@ pub fn speed_report(props: &SpeedReportProps) -> Html {
         .ok()
         .flatten()
         .map(|v| unit.to_gb(v));
-    let figure = |v: Option<f64>, unit: &str, digits: u8| match v {
-        Some(v) => format!("{} {unit}", intl::number(lang, v, digits)),
+    let figure = |v: Option<f64>, unit: fn(&Messages, &str) -> String, digits: u8| match v {
+        Some(v) => unit(&m, &intl::number(lang, v, digits)),
         None => m.not_measured.to_owned(),
     };
     // A floor ("over 900 Mbit/s") or a ceiling ("under 0.1 Mbit/s") says so.
     let bounded = |v: Option<f64>, floor: bool, ceiling: bool| {
-        let text = figure(v, m.mbps, 1);
+        let text = figure(v, Messages::figure_mbps, 1);
         match (v.is_some(), floor, ceiling) {
-            (true, true, _) => m.dur_over.replace("{n}", &text),
-            (true, _, true) => m.dur_under.replace("{n}", &text),
+            (true, true, _) => m.figure_over(&text),
+            (true, _, true) => m.figure_under(&text),
             _ => text,
         }
     };
     let stopped = match (r.stop_reason, &r.error) {
         (TestEnd::Cancelled, _) => Some(m.cancelled.to_owned()),
         (TestEnd::Interrupted, _) => Some(m.interrupted.to_owned()),
-        (_, Some(e)) => Some(format!("{} {e}.", m.stopped_because)),
+        (_, Some(e)) => Some(crate::words::speed_error(&m, &e.cause)),
         _ => None,
     };
     // The verdict says whether the connection is fine or offline; the list
     // keeps what to change.
     let advice: Vec<&'static str> = advise(r, props.backup_size_gb)
         .iter()
-        .filter_map(|a| advice_text(m, a))
+        .filter_map(|a| advice_text(&m, a))
         .collect();
     let size_help = match props.platform {
         Some(Platform::Android) => m.backup_size_help_android,
@@ -152,8 +149,8 @@ pub fn speed_report(props: &SpeedReportProps) -> Html {
                 </div>
                 <p id="bd-backup-size-help" class="bd-hint">{ if *size_error { m.size_invalid } else { size_help } }</p>
             </div>
-            <p class="bd-verdict"><strong>{ verdict_text(m, lang, r, props.backup_size_gb) }</strong></p>
-            { without_videos(m, lang, r, props.backup_size_gb, videos_gb) }
+            <p class="bd-verdict"><strong>{ verdict_text(&m, lang, r, props.backup_size_gb) }</strong></p>
+            { without_videos(&m, lang, r, props.backup_size_gb, videos_gb) }
             if !advice.is_empty() {
                 <ul class="bd-advice">{ for advice.iter().map(|t| html! { <li>{ *t }</li> }) }</ul>
             }
@@ -162,8 +159,8 @@ pub fn speed_report(props: &SpeedReportProps) -> Html {
                 <dl class="bd-figures">
                     <dt>{ m.download }</dt><dd class="bd-download"><bdi>{ bounded(r.download_mbps, r.download_at_least, false) }</bdi></dd>
                     <dt>{ m.upload }</dt><dd class="bd-upload"><bdi>{ bounded(r.upload_mbps, r.upload_at_least, r.upload_at_most) }</bdi></dd>
-                    <dt>{ m.latency }</dt><dd><bdi>{ figure(r.latency_ms, m.ms, 0) }</bdi></dd>
-                    <dt>{ m.loaded_latency }</dt><dd><bdi>{ figure(r.loaded_latency_ms, m.ms, 0) }</bdi></dd>
+                    <dt>{ m.latency }</dt><dd><bdi>{ figure(r.latency_ms, Messages::figure_ms, 0) }</bdi></dd>
+                    <dt>{ m.loaded_latency }</dt><dd><bdi>{ figure(r.loaded_latency_ms, Messages::figure_ms, 0) }</bdi></dd>
                 </dl>
                 if let Some(basis) = basis { <p class="bd-hint">{ basis }</p> }
                 <div class="bd-field">
@@ -190,29 +187,21 @@ fn parse_number(text: &str) -> Result<Option<f64>, ()> {
 
 /// The verdict as a sentence: the time for this size where it is known.
 fn verdict_text(m: &Messages, lang: &str, r: &SpeedResult, size: Option<f64>) -> String {
-    let timed = |template: &str, e: &BackupEstimate| {
-        template
-            .replace(
-                "{size}",
-                &isolated(&gigabytes(lang, size.unwrap_or_default())),
-            )
-            .replace(
-                "{time}",
-                &isolated(&intl::duration(
-                    lang,
-                    m,
-                    human_duration_range(e.low_hours, e.high_hours),
-                )),
-            )
+    let timed = |sentence: fn(&Messages, &str, &str) -> String, e: &BackupEstimate| {
+        sentence(
+            m,
+            &isolated(&gigabytes(lang, size.unwrap_or_default())),
+            &isolated(&intl::duration(m, human_duration_range(e.low_hours, e.high_hours))),
+        )
     };
     match verdict(r, size) {
         Verdict::Offline => m.verdict_offline.to_owned(),
         Verdict::NotMeasured => m.verdict_not_measured.to_owned(),
-        Verdict::TooSlow { estimate: Some(e) } => timed(m.verdict_too_slow, &e),
+        Verdict::TooSlow { estimate: Some(e) } => timed(Messages::verdict_too_slow, &e),
         Verdict::TooSlow { estimate: None } => m.verdict_too_slow_no_size.to_owned(),
         Verdict::Unsteady => m.verdict_unsteady.to_owned(),
-        Verdict::SlowNotStuck { estimate } => timed(m.verdict_slow_not_stuck, &estimate),
-        Verdict::FastEnough { estimate: Some(e) } => timed(m.verdict_fast, &e),
+        Verdict::SlowNotStuck { estimate } => timed(Messages::verdict_slow_not_stuck, &estimate),
+        Verdict::FastEnough { estimate: Some(e) } => timed(Messages::verdict_fast, &e),
         Verdict::FastEnough { estimate: None } => m.verdict_fast_no_size.to_owned(),
     }
 }
@@ -249,13 +238,10 @@ fn without_videos(
     }) else {
         return html! {};
     };
-    let text = m
-        .estimate_without_videos
-        .replace("{size}", &intl::number(lang, gb, 1))
-        .replace(
-            "{time}",
-            &intl::duration(lang, m, human_duration_range(e.low_hours, e.high_hours)),
-        );
+    let text = m.estimate_without_videos(
+        &intl::number(lang, gb, 1),
+        &intl::duration(m, human_duration_range(e.low_hours, e.high_hours)),
+    );
     html! { <p class="bd-estimate">{ text }</p> }
 }
 

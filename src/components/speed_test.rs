@@ -14,13 +14,11 @@ use crate::browser::measure::{self, Live, Phase};
 use crate::browser::{events, intl};
 use crate::components::rich_text::RichText;
 use crate::components::speed_report::SpeedReport;
-use crate::messages::Messages;
+use crate::messages::{use_locale, Messages};
 
 #[derive(Properties, PartialEq)]
 pub struct SpeedTestStepProps {
     pub step: SpeedTest,
-    pub lang: AttrValue,
-    pub messages: &'static Messages,
     /// Base URL of the speed-test endpoints ("" = this page's origin).
     pub endpoint: AttrValue,
     /// The last finished test, if any.
@@ -37,7 +35,7 @@ pub struct SpeedTestStepProps {
 
 #[function_component(SpeedTestStep)]
 pub fn speed_test_step(props: &SpeedTestStepProps) -> Html {
-    let m = props.messages;
+    let m = use_locale();
     let live = use_state(|| None::<Live>);
     let cancel = use_mut_ref(|| Rc::new(Cell::new(false)));
     let root = use_node_ref();
@@ -70,7 +68,7 @@ pub fn speed_test_step(props: &SpeedTestStepProps) -> Html {
                 let result = measure::run(&endpoint, flag, move |l| progress.set(Some(l))).await;
                 live.set(None);
                 if let Some(el) = root.cast::<web_sys::Element>() {
-                    events::emit(&el, "speedtest", &result);
+                    events::emit(&el, "speedtest", &crate::reporting::speed_detail(&m, &result));
                 }
                 on_result.emit(Rc::new(result));
             });
@@ -86,21 +84,21 @@ pub fn speed_test_step(props: &SpeedTestStepProps) -> Html {
     let controls = match (*live, &props.result) {
         (Some(l), _) => html! {
             <div class="bd-live">
-                <p class="bd-phase">{ phase_text(m, l.phase) }</p>
+                <p class="bd-phase">{ phase_text(&m, l.phase) }</p>
                 // Each number with its unit isolated, so right-to-left text
                 // never runs two figures together.
                 <p class="bd-live-figure" aria-hidden="true">
                     if let Some(v) = l.mbps {
-                        <bdi>{ format!("{} {}", intl::number(&props.lang, v, 1), m.mbps) }</bdi>{ " · " }
+                        <bdi>{ m.figure_mbps(&intl::number(m.lang(), v, 1)) }</bdi>{ " · " }
                     }
-                    <bdi>{ format!("{} {}", intl::number(&props.lang, l.elapsed_ms / 1000.0, 1), m.elapsed) }</bdi>
+                    <bdi>{ m.elapsed_seconds(&intl::number(m.lang(), l.elapsed_ms / 1000.0, 1)) }</bdi>
                 </p>
                 if l.phase == Phase::Upload && l.mbps.is_none() {
                     // Until the first upload answer: an open-ended bar.
-                    <progress class="bd-progress-bar" aria-label={phase_text(m, l.phase)}></progress>
+                    <progress class="bd-progress-bar" aria-label={phase_text(&m, l.phase)}></progress>
                 } else {
                     <progress class="bd-progress-bar" max="100" value={((l.fraction * 100.0) as u32).to_string()}
-                              aria-label={phase_text(m, l.phase)}></progress>
+                              aria-label={phase_text(&m, l.phase)}></progress>
                 }
                 <div class="bd-actions">
                     <button type="button" class="bd-button bd-speed-cancel" onclick={on_cancel}>{ m.speed_cancel }</button>
@@ -109,8 +107,7 @@ pub fn speed_test_step(props: &SpeedTestStepProps) -> Html {
         },
         (None, Some(result)) => html! {
             <>
-                <SpeedReport result={result.clone()} backup_size_gb={props.backup_size_gb} platform={props.platform}
-                             messages={m} lang={props.lang.clone()} on_backup_size={props.on_backup_size.clone()} />
+                <SpeedReport result={result.clone()} backup_size_gb={props.backup_size_gb} platform={props.platform} on_backup_size={props.on_backup_size.clone()} />
                 <div class="bd-actions">
                     <button type="button" class="bd-button bd-primary" onclick={on_continue}>{ m.continue_label }</button>
                     <button type="button" class="bd-button bd-speed-start" onclick={on_start}>{ m.speed_again }</button>
@@ -131,15 +128,15 @@ pub fn speed_test_step(props: &SpeedTestStepProps) -> Html {
     // changes: it speaks each phase once and the result once, not every
     // sample of the live figure.
     let announcement = match (*live, &props.result) {
-        (Some(l), _) => phase_text(m, l.phase).to_owned(),
-        (None, Some(r)) => result_sentence(m, &props.lang, r),
+        (Some(l), _) => phase_text(&m, l.phase).to_owned(),
+        (None, Some(r)) => result_sentence(&m, r),
         (None, None) => String::new(),
     };
     html! {
         <div class="bd-speed" ref={root}>
             <p class="bd-announce bd-visually-hidden" role="status" aria-live="polite">{ announcement }</p>
             if let Some(body) = &props.step.body {
-                <RichText source={body.text(&props.lang).to_owned()} />
+                <RichText source={body.text(m.lang()).to_owned()} />
             }
             { controls }
         </div>
@@ -154,16 +151,19 @@ fn phase_text(m: &Messages, phase: Phase) -> &'static str {
     }
 }
 
-/// "Download 23.4 Mbit/s. Upload 5.1 Mbit/s." for the live region.
-fn result_sentence(m: &Messages, lang: &str, r: &SpeedResult) -> String {
-    let figure = |label: &str, v: Option<f64>| match v {
-        Some(v) => format!("{label}: {} {}.", intl::number(lang, v, 1), m.mbps),
-        None => format!("{label}: {}.", m.not_measured),
+/// "Results. Download: 23,4 Mbit/s. Upload: 5,1 Mbit/s." for the live region.
+fn result_sentence(m: &Messages, r: &SpeedResult) -> String {
+    let figure = |label: &str, v: Option<f64>| {
+        let value = v.map_or_else(
+            || m.not_measured.to_owned(),
+            |v| m.figure_mbps(&intl::number(m.code, v, 1)),
+        );
+        m.summary_figure(label, &value)
     };
-    format!(
-        "{} {} {}",
-        m.results_heading,
+    [
+        m.results_heading.to_owned(),
         figure(m.download, r.download_mbps),
-        figure(m.upload, r.upload_mbps)
-    )
+        figure(m.upload, r.upload_mbps),
+    ]
+    .join(". ")
 }

@@ -15,16 +15,14 @@ use crate::components::progress::Progress;
 use crate::components::question::QuestionStep;
 use crate::components::rich_text::RichText;
 use crate::components::speed_test::SpeedTestStep;
-use crate::messages::Messages;
+use crate::messages::use_locale;
 use crate::remember::{use_remembered_walk, MemoryNotice, RememberedWalk};
-use crate::reporting::{host_events, measured_lines};
+use crate::reporting::host_events;
 use crate::state::{SharedTree, UndoReason, Walk, WalkAction};
 
 #[derive(Properties, PartialEq)]
 pub struct TroubleshooterProps {
     pub tree: SharedTree,
-    pub lang: AttrValue,
-    pub messages: &'static Messages,
     /// Base URL of the speed-test endpoints ("" = this page's origin).
     #[prop_or_default]
     pub endpoint: AttrValue,
@@ -36,8 +34,8 @@ pub struct TroubleshooterProps {
 
 #[function_component(Troubleshooter)]
 pub fn troubleshooter(props: &TroubleshooterProps) -> Html {
-    let m = props.messages;
-    let lang = props.lang.as_str();
+    let m = use_locale();
+    let lang = m.lang();
     let RememberedWalk {
         walk,
         notice,
@@ -126,35 +124,30 @@ pub fn troubleshooter(props: &TroubleshooterProps) -> Html {
             </div>
         }
     });
-    let lang_attr = props.lang.clone();
     let view = match &node {
         Node::Question(q) => html! {
             <>
                 if let Some(body) = &q.body { <RichText source={body.text(lang).to_owned()} /> }
-                <QuestionStep question={q.clone()} lang={lang_attr} on_choose={on_choose} />
+                <QuestionStep question={q.clone()} on_choose={on_choose} />
             </>
         },
         Node::Fix(f) => {
-            html! { <FixStep fix={f.clone()} lang={lang_attr} messages={m} on_choose={on_choose} /> }
+            html! { <FixStep fix={f.clone()} on_choose={on_choose} /> }
         }
         Node::SpeedTest(s) => {
             let on_result = dispatch(&walk, WalkAction::Measured);
             let on_backup_size = dispatch(&walk, WalkAction::SetBackupSize);
             let on_continue = dispatch(&walk, |()| WalkAction::LeaveTest);
             html! {
-                <SpeedTestStep step={s.clone()} lang={lang_attr} messages={m} endpoint={props.endpoint.clone()}
+                <SpeedTestStep step={s.clone()} endpoint={props.endpoint.clone()}
                                result={walk.speed.clone()} backup_size_gb={walk.session.backup_size_gb()}
                                platform={walk.session.platform(&walk.tree)}
                                {on_result} {on_backup_size} on_choose={on_choose} {on_continue} />
             }
         }
         Node::Outcome(o) => {
-            let mut summary = walk.session.summary(&walk.tree, lang);
-            summary.widget = Some(crate::VERSION.to_owned());
-            if let Some(r) = &walk.speed {
-                summary.measured = measured_lines(m, r);
-            }
-            html! { <OutcomeStep outcome={o.clone()} {summary} notes={notes.clone()} lang={lang_attr} messages={m} /> }
+            let summary = walk.session.summary(&walk.tree, lang);
+            html! { <OutcomeStep outcome={o.clone()} {summary} speed={walk.speed.clone()} notes={notes.clone()} /> }
         }
     };
     let notice = notice.map(|n| match n {
@@ -182,7 +175,7 @@ pub fn troubleshooter(props: &TroubleshooterProps) -> Html {
         };
         html! {
             <div class="bd-warning bd-change-confirm" role="alertdialog" aria-labelledby="bd-change-text">
-                <p id="bd-change-text">{ m.change_drops.replace("{count}", &dropped.to_string()) }</p>
+                <p id="bd-change-text">{ m.change_drops(dropped as f64) }</p>
                 <div class="bd-actions">
                     <button type="button" class="bd-button bd-primary bd-keep-answers" onclick={on_keep}>{ m.change_keep }</button>
                     <button type="button" class="bd-button bd-risky bd-change-answer" onclick={on_change}>{ m.change_confirm }</button>
@@ -216,9 +209,7 @@ pub fn troubleshooter(props: &TroubleshooterProps) -> Html {
     let known_notice = known_answer.map(|crumb| {
         let step = crumb.step;
         let on_change = on_rewind.reform(move |_: MouseEvent| step);
-        let text = m
-            .known_answer_notice
-            .replace("{answer}", crumb.answer.as_deref().unwrap_or_default());
+        let text = m.known_answer_notice(crumb.answer.as_deref().unwrap_or_default());
         html! {
             <p class="bd-notice bd-known-notice" role="status">
                 { text }{ " " }
@@ -236,8 +227,8 @@ pub fn troubleshooter(props: &TroubleshooterProps) -> Html {
                 <p class="bd-notice" role="status">{ text }</p>
             }
             { for undo_notice }
-            <Progress done={progress.done + 1} total={progress.total_estimate + 1} messages={m} />
-            <Breadcrumb {crumbs} messages={m} on_rewind={on_rewind.clone()} />
+            <Progress done={progress.done + 1} total={progress.total_estimate + 1} />
+            <Breadcrumb {crumbs} on_rewind={on_rewind.clone()} />
             { for known_notice }
             <section class="bd-step" key={node.id().as_str().to_owned()} data-node={node.id().as_str().to_owned()}>
                 <h2 ref={heading} tabindex="-1">{ node.title().text(lang).to_owned() }</h2>

@@ -1,162 +1,129 @@
-//! The widget's own words (not the tree's): buttons, headings, notices.
+//! The widget's own words (not the tree's): buttons, headings, notices,
+//! the support summary, every error a person reads.
 //!
-//! One table per language (a file each), chosen once at mount; components
-//! take a `&'static Messages`, so a missing string is a compile error rather
-//! than a blank button. Numbers and durations are worded by the browser's
-//! `Intl` (see `browser::intl`), so plurals and digits follow the language.
+//! They live in `locales/*.json`, one file per language (the translators'
+//! guide is `locales/README.md`), compiled at build time by
+//! `build/locales.rs` into one `Messages` table per language: a missing key
+//! or a wrong placeholder fails the build. A text with `{placeholders}` is a
+//! method taking them by name; a plural is a method taking the count, its
+//! form chosen by the browser's `Intl.PluralRules`. Numbers and durations
+//! are worded by `Intl` too (see `browser::intl`).
+//!
+//! Components read the table with [`use_locale`], not from props.
 
-mod ar;
-mod en;
-mod es;
-mod hi;
-mod id;
-mod pt_br;
+use yew::prelude::*;
 
-pub use ar::AR;
-pub use en::EN;
-pub use es::ES;
-pub use hi::HI;
-pub use id::ID;
-pub use pt_br::PT_BR;
+use crate::browser::intl::{number, plural_category};
 
-/// Every string the widget itself shows.
+include!(concat!(env!("OUT_DIR"), "/locales.rs"));
+
+/// A text with one form per CLDR plural category; `other` always exists.
 #[derive(Debug, PartialEq, Eq)]
-pub struct Messages {
-    pub brand: &'static str,
-    pub loading_tree: &'static str,
-    pub back: &'static str,
-    pub start_over: &'static str,
-    pub your_answers: &'static str,
-    pub change_answer: &'static str,
-    /// "Step {done} of about {total}".
-    pub progress: &'static str,
-    pub did_it_fix: &'static str,
-    pub fixed_yes: &'static str,
-    pub fixed_no: &'static str,
-    pub skip_step: &'static str,
-    pub before_you_do_this: &'static str,
-    pub crumb_not_fixed: &'static str,
-    pub crumb_skipped: &'static str,
-    pub crumb_fixed: &'static str,
-    pub crumb_measured: &'static str,
-    /// Beside an answer the browser gave ("Wi-Fi (as your browser reports)").
-    pub crumb_known: &'static str,
-    /// On the step after an answer the browser gave: "… “{answer}” …".
-    pub known_answer_notice: &'static str,
-    pub fixed_by: &'static str,
-    pub summary_heading: &'static str,
-    pub summary_hint: &'static str,
-    pub copy_summary: &'static str,
-    pub copied: &'static str,
-    pub copy_failed: &'static str,
-    pub continue_label: &'static str,
-    pub tree_problems_heading: &'static str,
-    pub tree_problems_intro: &'static str,
-    pub tree_fetch_heading: &'static str,
-    pub retry: &'static str,
-    pub settings_notice: &'static str,
-    pub restored_notice: &'static str,
-    pub restore_failed_notice: &'static str,
-    pub forget_progress: &'static str,
-    pub speed_start: &'static str,
-    pub speed_cancel: &'static str,
-    pub speed_again: &'static str,
-    pub speed_skip: &'static str,
-    pub speed_uses_data: &'static str,
-    pub phase_latency: &'static str,
-    pub phase_download: &'static str,
-    pub phase_upload: &'static str,
-    pub elapsed: &'static str,
-    pub download: &'static str,
-    pub upload: &'static str,
-    pub latency: &'static str,
-    pub loaded_latency: &'static str,
-    pub not_measured: &'static str,
-    pub mbps: &'static str,
-    pub ms: &'static str,
-    pub results_heading: &'static str,
-    pub stopped_because: &'static str,
-    pub cancelled: &'static str,
-    /// The test stopped because the page was left (hidden).
-    pub interrupted: &'static str,
-    pub backup_size_label: &'static str,
-    pub backup_size_help: &'static str,
-    pub videos_size_label: &'static str,
-    pub size_invalid: &'static str,
-    /// "Your {size} GB backup may take {time} on this connection."
-    pub estimate_total: &'static str,
-    /// "Without videos ({size} GB): {time}."
-    pub estimate_without_videos: &'static str,
-    pub basis_upload: &'static str,
-    pub basis_download: &'static str,
-    pub backup_size_help_android: &'static str,
-    pub backup_size_help_ios: &'static str,
-    pub size_unit_label: &'static str,
-    pub verdict_offline: &'static str,
-    pub verdict_not_measured: &'static str,
-    /// "… a {size} backup needs {time} …".
-    pub verdict_too_slow: &'static str,
-    pub verdict_too_slow_no_size: &'static str,
-    pub verdict_unsteady: &'static str,
-    /// "… a {size} backup needs {time} …".
-    pub verdict_slow_not_stuck: &'static str,
-    /// "… a {size} backup needs {time} …".
-    pub verdict_fast: &'static str,
-    pub verdict_fast_no_size: &'static str,
-    pub details_label: &'static str,
-    /// "… the {count} answers after it …".
-    pub change_drops: &'static str,
-    pub change_confirm: &'static str,
-    pub change_keep: &'static str,
-    pub undo: &'static str,
-    pub answers_dropped_notice: &'static str,
-    pub restarted_notice: &'static str,
-    pub ask_size: &'static str,
-    pub advice_offline: &'static str,
-    pub advice_not_measured: &'static str,
-    pub advice_slow_upload: &'static str,
-    pub advice_unstable: &'static str,
-    /// Latency rises a lot while uploading (the upload fills a queue).
-    pub advice_busy_upload: &'static str,
-    pub advice_busy: &'static str,
-    pub advice_cellular: &'static str,
-    pub advice_save_data: &'static str,
-    pub advice_good: &'static str,
-    /// The built-in steps fell back to English (their translations did not load).
-    pub translation_unavailable: &'static str,
-    /// Progress cannot be stored in this browser.
-    pub storage_unavailable: &'static str,
-    /// Progress could not be written (storage full).
-    pub storage_write_failed: &'static str,
-    /// "Forget my progress" was done.
-    pub forgotten_notice: &'static str,
-    /// "under {n}", where {n} is a duration the browser words ("5 minutes").
-    pub dur_under: &'static str,
-    /// "about {n}" ("about 2–3 hours").
-    pub dur_about: &'static str,
-    /// "over {n}".
-    pub dur_over: &'static str,
+pub struct Plural {
+    zero: Option<&'static str>,
+    one: Option<&'static str>,
+    two: Option<&'static str>,
+    few: Option<&'static str>,
+    many: Option<&'static str>,
+    other: &'static str,
+}
+
+impl Plural {
+    fn pick(&self, category: &str) -> &'static str {
+        let form = match category {
+            "zero" => self.zero,
+            "one" => self.one,
+            "two" => self.two,
+            "few" => self.few,
+            "many" => self.many,
+            _ => None,
+        };
+        form.unwrap_or(self.other)
+    }
+}
+
+/// Puts `values` into a template's `{name}`s (the build checked that each
+/// language uses exactly these names).
+fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else { break };
+        let name = &after[..close];
+        match values.iter().find(|(n, _)| *n == name) {
+            Some((_, value)) => out.push_str(value),
+            None => {
+                out.push('{');
+                out.push_str(name);
+                out.push('}');
+            }
+        }
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 impl Messages {
     /// The table for a language code as `config::supported_lang` returns
     /// it; English for anything else.
     pub fn for_lang(lang: &str) -> &'static Messages {
-        match lang {
-            "es" => &ES,
-            "pt-BR" => &PT_BR,
-            "hi" => &HI,
-            "id" => &ID,
-            "ar" => &AR,
-            _ => &EN,
-        }
+        LANGUAGES
+            .iter()
+            .find(|m| m.code == lang)
+            .copied()
+            .unwrap_or(&EN)
     }
 
-    /// "Step 3 of about 12".
-    pub fn progress_text(&self, done: usize, total: usize) -> String {
-        self.progress
-            .replace("{done}", &done.to_string())
-            .replace("{total}", &total.to_string())
+    /// `true` for a language written right to left.
+    pub fn is_rtl(&self) -> bool {
+        self.direction == "rtl"
+    }
+}
+
+/// The person's language for every component below [`LocaleProvider`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Locale(pub &'static Messages);
+
+impl Locale {
+    /// The language code, for `lang=` and `Intl`.
+    pub fn lang(&self) -> &'static str {
+        self.0.code
+    }
+}
+
+impl std::ops::Deref for Locale {
+    type Target = Messages;
+    fn deref(&self) -> &Messages {
+        self.0
+    }
+}
+
+impl Default for Locale {
+    fn default() -> Self {
+        Locale(&EN)
+    }
+}
+
+/// The language's table; English outside a provider.
+#[hook]
+pub fn use_locale() -> Locale {
+    use_context::<Locale>().unwrap_or_default()
+}
+
+#[derive(Properties, PartialEq)]
+pub struct LocaleProviderProps {
+    pub locale: Locale,
+    pub children: Html,
+}
+
+/// Gives `locale` to everything inside.
+#[function_component(LocaleProvider)]
+pub fn locale_provider(props: &LocaleProviderProps) -> Html {
+    html! {
+        <ContextProvider<Locale> context={props.locale}>{ props.children.clone() }</ContextProvider<Locale>>
     }
 }
 
@@ -164,36 +131,27 @@ impl Messages {
 mod tests {
     use super::*;
 
-    const ALL: [&Messages; 6] = [&EN, &ES, &PT_BR, &HI, &ID, &AR];
+    #[wasm_bindgen_test::wasm_bindgen_test]
+    fn placeholders_are_filled_by_name() {
+        assert_eq!(EN.progress("3", "12"), "Step 3 of about 12");
+        assert_eq!(fill("{b} then {a}", &[("a", "1"), ("b", "2")]), "2 then 1");
+    }
 
     #[wasm_bindgen_test::wasm_bindgen_test]
-    fn every_language_keeps_the_placeholders() {
-        for m in ALL {
-            assert!(
-                m.progress.contains("{done}") && m.progress.contains("{total}"),
-                "{}",
-                m.progress
-            );
-            assert!(m.known_answer_notice.contains("{answer}"));
-            for t in [m.verdict_too_slow, m.verdict_slow_not_stuck, m.verdict_fast] {
-                assert!(t.contains("{size}") && t.contains("{time}"), "{t}");
-            }
-            assert!(m.change_drops.contains("{count}"));
-            for t in [m.dur_under, m.dur_about, m.dur_over] {
-                assert!(t.contains("{n}"), "{t}");
-            }
-            assert!(m.estimate_total.contains("{size}") && m.estimate_total.contains("{time}"));
-            assert!(
-                m.estimate_without_videos.contains("{size}")
-                    && m.estimate_without_videos.contains("{time}")
-            );
-        }
+    fn plurals_follow_the_language() {
+        assert!(EN.change_drops(1.0).contains("the answer after it"));
+        assert!(EN.change_drops(3.0).contains("the 3 answers"));
+        // Arabic has a form for two.
+        let ar = Messages::for_lang("ar");
+        assert_ne!(ar.change_drops(2.0), ar.change_drops(11.0));
     }
 
     #[wasm_bindgen_test::wasm_bindgen_test]
     fn languages_resolve_to_their_tables() {
-        assert_eq!(Messages::for_lang("ar"), &AR);
-        assert_eq!(Messages::for_lang("pt-BR"), &PT_BR);
+        assert_eq!(Messages::for_lang("ar").code, "ar");
+        assert_eq!(Messages::for_lang("pt-BR").code, "pt-BR");
         assert_eq!(Messages::for_lang("xx"), &EN);
+        assert!(Messages::for_lang("ar").is_rtl() && Messages::for_lang("ur").is_rtl());
+        assert_eq!(LANGUAGES[0].code, "en");
     }
 }

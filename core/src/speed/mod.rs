@@ -36,7 +36,7 @@ pub use estimator::{
     SATURATION_LATENCY_RISE_MS,
 };
 pub use latency::{loaded_latency_ms, median, server_timing_ms, LatencyStats};
-pub use result::{finite, SpeedResult, SpeedTestError, TestEnd};
+pub use result::{finite, SpeedResult, SpeedTestError, TestEnd, TestError};
 pub use run::{Live, Phase, RunAction, RunConfig, SpeedRun, UploadReply, PROBE_TIMEOUT_MS};
 pub use upload::{
     incompressible, UploadAction, UploadAnswer, UploadConfig, UploadOutcome, UploadRun,

@@ -2,12 +2,12 @@
 //! with and what the `backup-doctor:speedtest` event carries (DESIGN.md,
 //! "Contracts"). One camelCase JSON shape; figures that could not be measured
 //! are `null`, never NaN or Infinity (JSON has neither), and a failure
-//! carries a cause in words a person can act on.
+//! carries its cause as data ([`SpeedTestError`]), which the widget words.
 
 use serde::{Deserialize, Serialize};
-use thiserror::Error;
 
 use super::estimator::StopReason;
+use super::run::Phase;
 use super::upload::UploadTiming;
 
 /// How the measurement ended.
@@ -42,30 +42,30 @@ impl From<StopReason> for TestEnd {
     }
 }
 
-/// Why a measurement failed, in words for people.
-#[derive(Debug, Clone, PartialEq, Error)]
+/// Why a measurement failed, as data: the widget words it in the person's
+/// language. In JSON an object with a stable `code` (documented in the
+/// README) and the variant's figures, e.g. `{"code": "serverStatus",
+/// "status": 503}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "code", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum SpeedTestError {
     /// The speed-test server answered with an error status.
-    #[error("server said {status}")]
     ServerStatus {
         /// The HTTP status.
         status: u16,
     },
     /// The connection broke in the middle of the download.
-    #[error("connection dropped after {}", megabytes(*after_bytes))]
     Dropped {
         /// Bytes received before it broke.
         after_bytes: u64,
     },
     /// Nothing arrived for a while.
-    #[error("no data for {} s", whole_seconds(*silent_ms))]
     NoData {
         /// How long nothing arrived.
         silent_ms: f64,
     },
     /// No answer came within the time allowed (a very slow or silent link;
     /// not a refusal).
-    #[error("no answer within {} s", whole_seconds(*after_ms))]
     TimedOut {
         /// How long it waited.
         after_ms: f64,
@@ -73,19 +73,31 @@ pub enum SpeedTestError {
     /// `fetch` failed before any response: the browser refused the
     /// cross-origin request, or there is no connection at all (the browser
     /// does not tell the two apart).
-    #[error("blocked by the browser (CORS) or offline")]
     Blocked,
 }
 
-fn megabytes(bytes: u64) -> String {
-    format!("{:.1} MB", bytes as f64 / 1e6)
+/// A failure and the part of the test it ended: in JSON the cause's
+/// object with a `phase` (`latency`, `download`, `upload`), e.g.
+/// `{"phase": "upload", "code": "dropped", "afterBytes": 0}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TestError {
+    /// Where it happened (an upload failure keeps the download's figure).
+    pub phase: Phase,
+    /// What happened.
+    #[serde(flatten)]
+    pub cause: SpeedTestError,
 }
 
-fn whole_seconds(ms: f64) -> String {
-    if ms.is_finite() && ms > 0.0 {
-        format!("{:.0}", ms / 1_000.0)
-    } else {
-        "a few".to_owned()
+impl SpeedTestError {
+    /// The stable code, as in JSON.
+    pub fn code(&self) -> &'static str {
+        match self {
+            SpeedTestError::ServerStatus { .. } => "serverStatus",
+            SpeedTestError::Dropped { .. } => "dropped",
+            SpeedTestError::NoData { .. } => "noData",
+            SpeedTestError::TimedOut { .. } => "timedOut",
+            SpeedTestError::Blocked => "blocked",
+        }
     }
 }
 
@@ -130,8 +142,8 @@ pub struct SpeedResult {
     pub upload_ms: Option<f64>,
     /// What ended it.
     pub stop_reason: TestEnd,
-    /// What went wrong, in words (set with [`SpeedResult::with_error`]).
-    pub error: Option<String>,
+    /// What went wrong (set with [`SpeedResult::with_error`]).
+    pub error: Option<TestError>,
     /// The connection as the browser reports it (`navigator.connection`):
     /// its `type` then its `effectiveType`, e.g. `"cellular 4g"`, `"wifi"`,
     /// `"4g"`; `None` where the browser does not say.
@@ -166,10 +178,13 @@ impl SpeedResult {
         }
     }
 
-    /// Marks the result failed with `error`'s words.
-    pub fn with_error(mut self, error: &SpeedTestError) -> Self {
+    /// Marks the result failed with `error`.
+    pub fn with_error(mut self, phase: Phase, error: &SpeedTestError) -> Self {
         self.stop_reason = TestEnd::Error;
-        self.error = Some(error.to_string());
+        self.error = Some(TestError {
+            phase,
+            cause: error.clone(),
+        });
         self
     }
 
@@ -306,34 +321,25 @@ mod tests {
     }
 
     #[test]
-    fn errors_read_like_a_person_wrote_them() {
+    fn errors_carry_a_stable_code_and_their_figures() {
         let cases = [
-            (
-                SpeedTestError::ServerStatus { status: 503 },
-                "server said 503",
-            ),
-            (
-                SpeedTestError::Dropped {
-                    after_bytes: 3_100_000,
-                },
-                "connection dropped after 3.1 MB",
-            ),
-            (
-                SpeedTestError::NoData { silent_ms: 5_000.0 },
-                "no data for 5 s",
-            ),
-            (
-                SpeedTestError::Blocked,
-                "blocked by the browser (CORS) or offline",
-            ),
+            (SpeedTestError::ServerStatus { status: 503 }, r#"{"code":"serverStatus","status":503}"#),
+            (SpeedTestError::Dropped { after_bytes: 3_100_000 }, r#"{"code":"dropped","afterBytes":3100000}"#),
+            (SpeedTestError::NoData { silent_ms: 5_000.0 }, r#"{"code":"noData","silentMs":5000.0}"#),
+            (SpeedTestError::TimedOut { after_ms: 3_000.0 }, r#"{"code":"timedOut","afterMs":3000.0}"#),
+            (SpeedTestError::Blocked, r#"{"code":"blocked"}"#),
         ];
-        for (error, words) in cases {
-            assert_eq!(error.to_string(), words);
+        for (error, json) in cases {
+            assert_eq!(serde_json::to_string(&error).unwrap(), json);
+            assert_eq!(serde_json::to_value(&error).unwrap()["code"], error.code());
+            assert_eq!(serde_json::from_str::<SpeedTestError>(json).unwrap(), error);
         }
         let failed = SpeedResult::new(TestEnd::Stable, 10, 1.0)
-            .with_error(&SpeedTestError::ServerStatus { status: 503 });
+            .with_error(Phase::Upload, &SpeedTestError::ServerStatus { status: 503 });
         assert_eq!(failed.stop_reason, TestEnd::Error);
-        assert_eq!(failed.error.as_deref(), Some("server said 503"));
+        let json = serde_json::to_string(&failed.error).unwrap();
+        assert_eq!(json, r#"{"phase":"upload","code":"serverStatus","status":503}"#);
+        assert_eq!(serde_json::from_str::<Option<TestError>>(&json).unwrap(), failed.error);
     }
 
     #[test]

@@ -14,7 +14,7 @@
 
 use super::estimator::{Decision, EstimatorConfig, Sample, StreamId, ThroughputEstimator};
 use super::latency::{loaded_latency_ms, LatencyStats};
-use super::result::{SpeedResult, SpeedTestError, TestEnd};
+use super::result::{SpeedResult, SpeedTestError, TestEnd, TestError};
 use super::upload::{UploadAction, UploadAnswer, UploadConfig, UploadOutcome, UploadRun};
 
 /// Idle latency probes; the first also opens the connection and is not
@@ -35,8 +35,9 @@ pub const DOWNLOAD_PROBES_FROM: u32 = 1_000;
 /// See [`DOWNLOAD_PROBES_FROM`].
 pub const UPLOAD_PROBES_FROM: u32 = 2_000;
 
-/// What the test is doing, for the live view.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What the test is doing, for the live view (and where a failure came).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub enum Phase {
     Latency,
     Download,
@@ -212,7 +213,7 @@ impl SpeedRun {
                         };
                         self.finish(
                             now_ms,
-                            SpeedResult::new(TestEnd::Error, 0, 0.0).with_error(&silent),
+                            SpeedResult::new(TestEnd::Error, 0, 0.0).with_error(Phase::Latency, &silent),
                         )
                     }
                 }
@@ -322,7 +323,7 @@ impl SpeedRun {
                 // link, not a sign of being offline.
                 Err(SpeedTestError::TimedOut { .. }) => {}
                 Err(error) => {
-                    let result = SpeedResult::new(TestEnd::Error, 0, 0.0).with_error(&error);
+                    let result = SpeedResult::new(TestEnd::Error, 0, 0.0).with_error(Phase::Latency, &error);
                     self.stage = Stage::Done(Box::new(result));
                 }
             },
@@ -502,10 +503,13 @@ impl SpeedRun {
                 .estimate(now_ms)
                 .map_or(estimator.config().stall_ms, |e| e.silent_ms);
             // Keep the stop reason `noData` (more precise than `error`).
-            result.error = Some(SpeedTestError::NoData { silent_ms }.to_string());
+            result.error = Some(TestError {
+                phase: Phase::Download,
+                cause: SpeedTestError::NoData { silent_ms },
+            });
         }
         match &failure {
-            Some(error) => result.with_error(error),
+            Some(error) => result.with_error(Phase::Download, error),
             None => result,
         }
     }
@@ -544,7 +548,10 @@ impl SpeedRun {
             UploadOutcome::Failed { bytes } => {
                 result.bytes_used += bytes;
                 let error = failure.unwrap_or(SpeedTestError::Blocked);
-                result.error = Some(format!("upload: {error}"));
+                result.error = Some(TestError {
+                    phase: Phase::Upload,
+                    cause: error,
+                });
             }
         }
         self.finish(now_ms, *result)
@@ -834,7 +841,10 @@ mod tests {
     fn probes_slower_than_their_cap_are_lost_samples_and_all_lost_is_no_answer() {
         let (result, seen) = simulate(Link::new(1.0, 1.0, 3_500.0), None);
         assert_eq!(result.stop_reason, TestEnd::Error);
-        assert_eq!(result.error.as_deref(), Some("no answer within 3 s"));
+        assert_eq!(
+            result.error.map(|e| e.cause),
+            Some(SpeedTestError::TimedOut { after_ms: 3_000.0 })
+        );
         assert_eq!(seen, ["probe"; 5]);
     }
 
@@ -849,8 +859,11 @@ mod tests {
         };
         assert_eq!(result.stop_reason, TestEnd::Error);
         assert_eq!(
-            result.error.as_deref(),
-            Some("blocked by the browser (CORS) or offline")
+            result.error,
+            Some(TestError {
+                phase: Phase::Latency,
+                cause: SpeedTestError::Blocked
+            })
         );
         assert_eq!(result.duration_ms, 2.0);
     }
@@ -885,6 +898,7 @@ mod tests {
         };
         assert_eq!(result.stop_reason, TestEnd::Error);
         assert_eq!(result.upload_mbps, None);
-        assert!(result.error.is_some_and(|e| e.contains("dropped")));
+        assert!(result.error.is_some_and(|e| e.phase == Phase::Download
+            && matches!(e.cause, SpeedTestError::Dropped { .. })));
     }
 }

@@ -1,0 +1,202 @@
+// One language throughout: in every language but English, walked to the
+// escalation and through each failure (a connection test that fails, a
+// steps file that does not arrive, settings that are ignored, a crash, a
+// wasm that will not start), the page shows no text of the English table
+// and no English step text, except the words kept in English on purpose
+// (locales/kept-in-english.json). And the hand-off from a phone: Share
+// (Web Share), Email (mailto:), Copy, and a print view of the summary.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { launch, openPage, artifact, BASE_URL } from "./harness.mjs";
+import { trailsTo, DEFAULT_TREE } from "./trails.mjs";
+import { LANGS, KEPT_IN_ENGLISH, englishFragments, locale } from "./langs.mjs";
+import { walkToOutcome, tap } from "./walk.mjs";
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+const TRAILS = trailsTo();
+
+/** The English step texts (titles, labels, bodies) that `lang` words differently. */
+function englishStepTexts(lang) {
+  const out = [];
+  const walk = (v) => {
+    if (v && typeof v === "object" && !Array.isArray(v) && typeof v.en === "string") {
+      if (v[lang] && v[lang] !== v.en) {
+        // A title or label whole; a body by its sentences (its markup is not shown).
+        for (const s of v.en.replace(/\*\*|\[|\]\([^)]*\)/g, "").split(/(?<=[.!?:])\s+|\n+/)) {
+          const t = s.trim();
+          if (t.length >= 12 && !KEPT_IN_ENGLISH.includes(t)) out.push(t);
+        }
+      }
+      return;
+    }
+    if (v && typeof v === "object") Object.values(v).forEach(walk);
+  };
+  walk(DEFAULT_TREE.nodes);
+  return out;
+}
+
+/** Everything a person can read or hear on the page: text, form values, labels. */
+async function readable(page) {
+  return page.evaluate(() => {
+    const parts = [];
+    const visit = (root) => {
+      parts.push(root.body?.innerText ?? root.innerText ?? "");
+      for (const el of root.querySelectorAll("*")) {
+        for (const a of ["aria-label", "title", "placeholder", "alt"]) if (el.getAttribute(a)) parts.push(el.getAttribute(a));
+        if (el.tagName === "TEXTAREA" || (el.tagName === "INPUT" && el.type !== "date")) parts.push(el.value);
+        if (el.shadowRoot) visit(el.shadowRoot);
+      }
+    };
+    visit(document);
+    return parts.join("\n");
+  });
+}
+
+function assertNoEnglish(text, lang, where, forbidden) {
+  const found = forbidden.filter((f) => text.includes(f));
+  assert.deepEqual(found, [], `${lang}, ${where}: English on the page:\n${found.join("\n")}\n--- page ---\n${text.slice(0, 3000)}`);
+}
+
+for (const lang of LANGS.filter((l) => l !== "en")) {
+  test(`${lang}: every outcome and every failure is in ${lang}, with no English but the kept words`, async () => {
+    const forbidden = [...englishFragments(lang), ...englishStepTexts(lang)];
+    const own = locale(lang);
+    const seen = async (page, where) => assertNoEnglish(await readable(page), lang, where, forbidden);
+
+    // The first step, then each outcome with its summary.
+    for (const node of ["escalate-android", "escalate-ios", "resolved"]) {
+      const page = await openPage(browser, `?lang=${lang}#step=${TRAILS.get(node)}`);
+      await page.locator(".bd-outcome").waitFor({ timeout: 15000 });
+      if (node !== "resolved") {
+        const summary = await page.locator(".bd-summary textarea").inputValue();
+        assert.ok(summary.startsWith(own.summary_title), `${lang}: the summary starts with its title: ${summary}`);
+      }
+      await seen(page, node);
+      await page.context().close();
+    }
+
+    // A connection test that fails: the server's error, and a refusal.
+    const other = new URL(BASE_URL);
+    other.hostname = "localhost";
+    for (const [fault, endpoint] of [
+      ["server error", "/__fault/endpoint/status500"],
+      ["refused", new URL("/__fault/endpoint/nocors", other).href],
+    ]) {
+      const page = await openPage(browser, `?lang=${lang}&speedtest=${encodeURIComponent(endpoint)}#step=${TRAILS.get("android-speed")}`);
+      const detail = page.evaluate(() => new Promise((resolve) =>
+        addEventListener("backup-doctor:speedtest", (e) => resolve(e.detail), { once: true })));
+      await page.locator(".bd-speed-start").tap();
+      await page.locator(".bd-report").waitFor({ timeout: 20000 });
+      const { errorMessage } = await detail;
+      assert.ok(errorMessage && (await page.locator(".bd-stopped").innerText()).includes(errorMessage), `${lang} ${fault}: ${errorMessage}`);
+      await seen(page, `connection test, ${fault}`);
+      await page.context().close();
+    }
+
+    // A steps file that does not arrive, and settings that are ignored.
+    for (const [what, query] of [
+      ["a steps file that is not there", `tree=${encodeURIComponent("/__fault/tree?mode=status404")}`],
+      ["ignored settings", "theme=purple&colour=red&speedtest=javascript:x"],
+    ]) {
+      const page = await openPage(browser, `?lang=${lang}&${query}`);
+      await page.locator(".bd-problems, .bd-notice").first().waitFor({ timeout: 15000 });
+      await page.locator(".bd-step h2, .bd-problems h2").first().waitFor({ timeout: 15000 });
+      await seen(page, what);
+      await page.context().close();
+    }
+
+    // A crash, and a wasm that will not start.
+    const crashed = await openPage(browser, `?lang=${lang}`);
+    await crashed.locator(".bd-step h2").waitFor({ timeout: 15000 });
+    await crashed.evaluate(() => { try { window.wasmBindings.__backupDoctorCrashTest(); } catch { /* the trap */ } });
+    await crashed.locator(".bd-crash").waitFor({ timeout: 5000 });
+    assert.match(await crashed.locator(".bd-crash").innerText(), new RegExp(own.crash_reload));
+    await seen(crashed, "the crash panel");
+    await crashed.context().close();
+
+    const broken = await openPage(browser, null);
+    await broken.route("**/*_bg.wasm", (route) => route.fulfill({ status: 503, body: "busy" }));
+    await broken.goto(new URL(`?lang=${lang}`, BASE_URL).href);
+    await broken.locator(".bd-startup-failed").waitFor({ timeout: 10000 });
+    assert.ok((await broken.locator(".bd-startup-failed").innerText()).includes(own.startup_title));
+    await seen(broken, "a wasm that will not start");
+    await broken.context().close();
+  });
+}
+
+test("the English table's words are all found by the check (it can fail)", () => {
+  const fragments = englishFragments("es");
+  assert.ok(fragments.includes("Start over") && fragments.includes("Your answers so far"), fragments.slice(0, 10).join(" | "));
+  assert.ok(!fragments.some((f) => KEPT_IN_ENGLISH.includes(f)));
+});
+
+/** Opens the Android escalation after a real walk with a connection test. */
+async function escalation(initScript) {
+  const page = await openPage(browser, "?lang=en");
+  if (initScript) await page.addInitScript(initScript);
+  await page.reload();
+  await tap(page, "Android");
+  await page.locator(".bd-step .bd-actions button").first().tap();
+  await walkToOutcome(page);
+  await page.locator(".bd-summary").waitFor();
+  return page;
+}
+
+test("from a phone, the summary goes out through the share sheet, by email, or printed, with what the person told the widget", async () => {
+  const page = await escalation(() => {
+    window.__shared = [];
+    navigator.share = (data) => { window.__shared.push(data); return Promise.resolve(); };
+  });
+  await page.locator("#bd-last-backup").fill("2026-11-28");
+  await page.locator("#bd-last-backup").dispatchEvent("change");
+  await page.locator(".bd-share").tap();
+  const shared = await page.evaluate(() => window.__shared);
+  assert.equal(shared.length, 1);
+  const text = shared[0].text;
+  for (const part of [/^WhatsApp backup troubleshooting summary/, /What I told the troubleshooter:/, /- Which phone is the stuck backup on\? Android/,
+    /Last backup shown in WhatsApp: November 28, 2026/, /Tried without success:\n- /, /Connection test:\n- Download: [\d,]+\.\d Mbit\/s/,
+    /Result: still stuck; asking for help\./, /Guide: whatsapp-backup-stuck, revision /]) {
+    assert.match(text, part);
+  }
+  assert.equal(text, await page.locator(".bd-summary textarea").inputValue(), "the shared text is the one shown");
+  // Email: the same text as the body of a mailto: link.
+  const href = await page.locator("a.bd-email").getAttribute("href");
+  const mail = new URL(href);
+  assert.equal(mail.protocol, "mailto:");
+  assert.equal(mail.searchParams.get("body"), text);
+  assert.match(mail.searchParams.get("subject"), /WhatsApp backup stuck/);
+  // "No last backup" replaces the date.
+  await page.locator("#bd-no-last-backup").check();
+  assert.match(await page.locator(".bd-summary textarea").inputValue(), /Last backup shown in WhatsApp: none/);
+  // Printed: the whole summary as text, not the controls.
+  await page.emulateMedia({ media: "print" });
+  assert.ok(await page.locator(".bd-summary-print").isVisible());
+  assert.equal(await page.locator(".bd-summary textarea").isVisible(), false);
+  assert.equal(await page.locator(".bd-summary .bd-actions").isVisible(), false);
+  assert.match(await page.locator(".bd-summary-print").innerText(), /Result: still stuck/);
+  await page.screenshot({ path: artifact("summary-print.png"), fullPage: true });
+  await page.context().close();
+});
+
+test("without Web Share there is no Share button; a failed share says what to do instead", async () => {
+  const page = await escalation(() => { delete Navigator.prototype.share; });
+  assert.equal(await page.locator(".bd-share").count(), 0);
+  assert.equal(await page.locator(".bd-email").count(), 1);
+  await page.context().close();
+  const failing = await escalation(() => {
+    navigator.share = () => Promise.reject(Object.assign(new Error("no"), { name: "NotAllowedError" }));
+  });
+  await failing.locator(".bd-share").tap();
+  await failing.getByText("Could not share: use Email or Copy instead.").waitFor({ timeout: 5000 });
+  await failing.context().close();
+  const cancelled = await escalation(() => {
+    navigator.share = () => Promise.reject(Object.assign(new Error("no"), { name: "AbortError" }));
+  });
+  await cancelled.locator(".bd-share").tap();
+  await cancelled.waitForTimeout(300);
+  assert.equal(await cancelled.getByText("Could not share").count(), 0, "closing the share sheet is not a failure");
+  await cancelled.context().close();
+});
