@@ -3,7 +3,7 @@
 //! troubleshooter, or shows in words why it cannot.
 //!
 //! The built-in tree's English is compiled in; its other languages are in
-//! `trees/default.json` beside the widget's files, fetched only for people
+//! `trees/default.{lang}.json` beside the widget's files, fetched only for people
 //! who read them (and English is shown if that fetch fails).
 
 use std::rc::Rc;
@@ -18,7 +18,7 @@ use crate::components::troubleshooter::Troubleshooter;
 use crate::messages::{Locale, LocaleProvider, Messages};
 use crate::words::config_problem;
 use crate::state::SharedTree;
-use crate::{DEFAULT_TREE_EN_JSON, DEFAULT_TREE_PATH};
+use crate::{default_tree_path, DEFAULT_TREE_EN_JSON};
 
 /// How long an author's tree may take to arrive.
 const TREE_TIMEOUT_MS: u32 = 15_000;
@@ -63,7 +63,7 @@ pub fn app(props: &AppProps) -> Html {
     let builtin = props.config.tree.is_none();
     let url = match &props.config.tree {
         Some(url) => Some(url.clone()),
-        None => (lang != "en").then(|| format!("{}{DEFAULT_TREE_PATH}", props.asset_base)),
+        None => (lang != "en").then(|| format!("{}{}", props.asset_base, default_tree_path(&lang))),
     };
     let english_only = use_state(|| false);
     let load = use_state(|| match url {

@@ -25,9 +25,12 @@ pub use app::{App, AppProps};
 /// step needs no extra request.
 pub const DEFAULT_TREE_EN_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/default.en.json"));
 
-/// The whole built-in tree, every language, relative to the widget's files
-/// (Trunk copies `core/trees/default.json` there).
-pub const DEFAULT_TREE_PATH: &str = "trees/default.json";
+/// The built-in tree in English and one other language, relative to the
+/// widget's files: `trees/default.{lang}.json` (`tools/split-tree.mjs`
+/// writes one per language at build; `trees/default.json` has them all).
+pub fn default_tree_path(lang: &str) -> String {
+    format!("trees/default.{lang}.json")
+}
 
 /// The widget's version, in its markup (`data-version`) and in the support
 /// summary.
