@@ -11,7 +11,10 @@ mod locales;
 
 fn main() {
     let out_dir = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
-    locales::compile(Path::new("locales"), &Path::new(&out_dir).join("locales.rs"));
+    locales::compile(
+        Path::new("locales"),
+        &Path::new(&out_dir).join("locales.rs"),
+    );
     let source = "core/trees/default.json";
     println!("cargo:rerun-if-changed={source}");
     let text = std::fs::read_to_string(source).expect("core/trees/default.json is readable");
@@ -20,8 +23,11 @@ fn main() {
     if let Some(langs) = tree.get_mut("langs") {
         *langs = serde_json::json!(["en"]);
     }
-    std::fs::write(Path::new(&out_dir).join("default.en.json"), tree.to_string())
-        .expect("OUT_DIR is writable");
+    std::fs::write(
+        Path::new(&out_dir).join("default.en.json"),
+        tree.to_string(),
+    )
+    .expect("OUT_DIR is writable");
 }
 
 /// Drops every translation: a localized text is an object whose values are

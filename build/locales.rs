@@ -58,22 +58,36 @@ fn fail(message: &str) -> ! {
 }
 
 fn read_all(dir: &Path) -> Vec<Locale> {
-    let entries = std::fs::read_dir(dir).unwrap_or_else(|e| fail(&format!("{}: {e}", dir.display())));
+    let entries =
+        std::fs::read_dir(dir).unwrap_or_else(|e| fail(&format!("{}: {e}", dir.display())));
     let mut locales = Vec::new();
     for entry in entries {
         let path = entry.expect("a readable directory entry").path();
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-        let Some(code) = name.strip_suffix(".json") else { continue };
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        let Some(code) = name.strip_suffix(".json") else {
+            continue;
+        };
         if !is_language_code(code) {
-            fail(&format!("locales/{name}: the file name must be a language code like fr.json or pt-BR.json"));
+            fail(&format!(
+                "locales/{name}: the file name must be a language code like fr.json or pt-BR.json"
+            ));
         }
-        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| fail(&format!("locales/{name}: {e}")));
+        let text = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| fail(&format!("locales/{name}: {e}")));
         let texts = match serde_json::from_str::<Value>(&text) {
             Ok(Value::Object(map)) => map,
-            Ok(_) => fail(&format!("locales/{name}: must be one JSON object of \"key\": \"text\"")),
+            Ok(_) => fail(&format!(
+                "locales/{name}: must be one JSON object of \"key\": \"text\""
+            )),
             Err(e) => fail(&format!("locales/{name}: not valid JSON: {e}")),
         };
-        locales.push(Locale { code: code.to_owned(), texts });
+        locales.push(Locale {
+            code: code.to_owned(),
+            texts,
+        });
     }
     locales
 }
@@ -114,22 +128,31 @@ fn english_keys(en: &Locale, problems: &mut Vec<String>) -> Vec<(String, Shape)>
             },
             Value::Object(forms) => {
                 check_plural("en.json", key, forms, None, problems);
-                let other = forms.get("other").and_then(Value::as_str).unwrap_or_default();
+                let other = forms
+                    .get("other")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
                 let names = placeholders(other).unwrap_or_default();
                 if !names.iter().any(|n| n == "count") {
-                    problems.push(format!("en.json: \"{key}\": a plural's \"other\" form must use {{count}}"));
+                    problems.push(format!(
+                        "en.json: \"{key}\": a plural's \"other\" form must use {{count}}"
+                    ));
                 }
                 Shape::Plural(names)
             }
             _ => {
-                problems.push(format!("en.json: \"{key}\" must be a text or a plural object"));
+                problems.push(format!(
+                    "en.json: \"{key}\" must be a text or a plural object"
+                ));
                 continue;
             }
         };
         keys.push((key.clone(), shape));
     }
     if !en.texts.contains_key(DIRECTION) {
-        problems.push(format!("en.json: the key \"{DIRECTION}\" (ltr or rtl) is missing"));
+        problems.push(format!(
+            "en.json: the key \"{DIRECTION}\" (ltr or rtl) is missing"
+        ));
     }
     keys
 }
@@ -138,12 +161,17 @@ fn check(locale: &Locale, keys: &[(String, Shape)], problems: &mut Vec<String>) 
     let file = format!("{}.json", locale.code);
     for (key, shape) in keys {
         let Some(value) = locale.texts.get(key) else {
-            problems.push(format!("{file}: \"{key}\" is missing (English: {})", english_hint(shape)));
+            problems.push(format!(
+                "{file}: \"{key}\" is missing (English: {})",
+                english_hint(shape)
+            ));
             continue;
         };
         let wanted: BTreeSet<&str> = match shape {
             Shape::Plain => BTreeSet::new(),
-            Shape::Template(names) | Shape::Plural(names) => names.iter().map(String::as_str).collect(),
+            Shape::Template(names) | Shape::Plural(names) => {
+                names.iter().map(String::as_str).collect()
+            }
         };
         match (shape, value) {
             (Shape::Plural(_), Value::Object(forms)) => {
@@ -168,12 +196,16 @@ fn check(locale: &Locale, keys: &[(String, Shape)], problems: &mut Vec<String>) 
             (_, _) => problems.push(format!("{file}: \"{key}\" must be a text, as in English")),
         }
         if key == DIRECTION && !matches!(value.as_str(), Some("ltr" | "rtl")) {
-            problems.push(format!("{file}: \"{DIRECTION}\" must be \"ltr\" or \"rtl\""));
+            problems.push(format!(
+                "{file}: \"{DIRECTION}\" must be \"ltr\" or \"rtl\""
+            ));
         }
     }
     for key in locale.texts.keys() {
         if !keys.iter().any(|(k, _)| k == key) {
-            problems.push(format!("{file}: \"{key}\" is not a key of en.json (a typo, or removed?)"));
+            problems.push(format!(
+                "{file}: \"{key}\" is not a key of en.json (a typo, or removed?)"
+            ));
         }
     }
 }
@@ -189,7 +221,9 @@ fn check_plural(
     problems: &mut Vec<String>,
 ) {
     if !forms.contains_key("other") {
-        problems.push(format!("{file}: \"{key}\": a plural needs an \"other\" form"));
+        problems.push(format!(
+            "{file}: \"{key}\": a plural needs an \"other\" form"
+        ));
     }
     for (category, form) in forms {
         if !CATEGORIES.contains(&category.as_str()) {
@@ -223,7 +257,10 @@ fn check_plural(
 fn english_hint(shape: &Shape) -> String {
     match shape {
         Shape::Plain => "a text".to_owned(),
-        Shape::Template(names) => format!("a text with {}", braces(&names.iter().map(String::as_str).collect())),
+        Shape::Template(names) => format!(
+            "a text with {}",
+            braces(&names.iter().map(String::as_str).collect())
+        ),
         Shape::Plural(_) => "a plural object".to_owned(),
     }
 }
@@ -232,12 +269,18 @@ fn braces(names: &BTreeSet<&str>) -> String {
     if names.is_empty() {
         return "none".to_owned();
     }
-    names.iter().map(|n| format!("{{{n}}}")).collect::<Vec<_>>().join(" ")
+    names
+        .iter()
+        .map(|n| format!("{{{n}}}"))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn is_identifier(key: &str) -> bool {
     key.starts_with(|c: char| c.is_ascii_lowercase())
-        && key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
 }
 
 /// The `{name}`s of a text in order of first use; a stray brace is an error.
@@ -252,7 +295,9 @@ pub fn placeholders(text: &str) -> Result<Vec<String>, String> {
         let close = after.find('}').ok_or("a \"{\" without its \"}\"")?;
         let name = &after[..close];
         if !is_identifier(name) {
-            return Err(format!("\"{{{name}}}\" is not a placeholder name like {{count}}"));
+            return Err(format!(
+                "\"{{{name}}}\" is not a placeholder name like {{count}}"
+            ));
         }
         if !names.iter().any(|n| n == name) {
             names.push(name.to_owned());
@@ -267,7 +312,8 @@ fn rust_ident(code: &str) -> String {
 }
 
 fn generate(keys: &[(String, Shape)], locales: &[&Locale]) -> String {
-    let mut out = String::from("// Generated by build/locales.rs from locales/*.json: edit those.\n\n");
+    let mut out =
+        String::from("// Generated by build/locales.rs from locales/*.json: edit those.\n\n");
     out.push_str("/// Every text the widget itself shows, in one language.\n");
     out.push_str("#[derive(Debug, PartialEq, Eq)]\npub struct Messages {\n    /// The language code (the file name).\n    pub code: &'static str,\n");
     for (key, shape) in keys {
@@ -290,8 +336,14 @@ fn generate(keys: &[(String, Shape)], locales: &[&Locale]) -> String {
         match shape {
             Shape::Plain => {}
             Shape::Template(names) => {
-                let params: Vec<String> = names.iter().map(|n| format!("{}: &str", param(n))).collect();
-                let pairs: Vec<String> = names.iter().map(|n| format!("(\"{n}\", {})", param(n))).collect();
+                let params: Vec<String> = names
+                    .iter()
+                    .map(|n| format!("{}: &str", param(n)))
+                    .collect();
+                let pairs: Vec<String> = names
+                    .iter()
+                    .map(|n| format!("(\"{n}\", {})", param(n)))
+                    .collect();
                 let _ = writeln!(
                     out,
                     "    /// {english}\n    pub fn {key}(&self, {}) -> String {{\n        fill(self.{key}, &[{}])\n    }}",
@@ -317,7 +369,12 @@ fn generate(keys: &[(String, Shape)], locales: &[&Locale]) -> String {
     out.push_str("}\n\n");
     for locale in locales {
         let _ = writeln!(out, "/// The texts in `{}`.", locale.code);
-        let _ = writeln!(out, "pub static {}: Messages = Messages {{\n    code: {:?},", rust_ident(&locale.code), locale.code);
+        let _ = writeln!(
+            out,
+            "pub static {}: Messages = Messages {{\n    code: {:?},",
+            rust_ident(&locale.code),
+            locale.code
+        );
         for (key, shape) in keys {
             let value = &locale.texts[key];
             match shape {
@@ -344,8 +401,16 @@ fn generate(keys: &[(String, Shape)], locales: &[&Locale]) -> String {
         }
         out.push_str("};\n\n");
     }
-    out.push_str("/// Every language, English first, then by code.\npub static LANGUAGES: &[&Messages] = &[");
-    out.push_str(&locales.iter().map(|l| format!("&{}", rust_ident(&l.code))).collect::<Vec<_>>().join(", "));
+    out.push_str(
+        "/// Every language, English first, then by code.\npub static LANGUAGES: &[&Messages] = &[",
+    );
+    out.push_str(
+        &locales
+            .iter()
+            .map(|l| format!("&{}", rust_ident(&l.code)))
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
     out.push_str("];\n");
     out
 }
@@ -361,8 +426,17 @@ fn param(name: &str) -> String {
 fn english_doc(en: &Locale, key: &str) -> String {
     let text = match &en.texts[key] {
         Value::String(s) => s.clone(),
-        Value::Object(forms) => forms.get("other").and_then(Value::as_str).unwrap_or_default().to_owned(),
+        Value::Object(forms) => forms
+            .get("other")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned(),
         _ => String::new(),
     };
-    format!("English: \"{}\"", text.replace('\n', " ").replace('[', "\\[").replace(']', "\\]"))
+    format!(
+        "English: \"{}\"",
+        text.replace('\n', " ")
+            .replace('[', "\\[")
+            .replace(']', "\\]")
+    )
 }

@@ -12,7 +12,11 @@ fn main() {
         .expect("../locales is readable")
         .filter_map(|entry| {
             let path = entry.ok()?.path();
-            let code = path.file_name()?.to_str()?.strip_suffix(".json")?.to_owned();
+            let code = path
+                .file_name()?
+                .to_str()?
+                .strip_suffix(".json")?
+                .to_owned();
             let text = std::fs::read_to_string(&path).ok()?;
             let value: serde_json::Value = serde_json::from_str(&text).ok()?;
             let rtl = value.get("direction").and_then(|d| d.as_str()) == Some("rtl");
@@ -35,7 +39,11 @@ fn main() {
         "/// The languages the widget's own texts exist in (`locales/*.json`),\n/// English first.\npub const UI_LANGS: &[&str] = &[{}];",
         list(|_| true)
     );
-    let _ = writeln!(out, "/// Languages written right to left.\nconst RTL_LANGS: &[&str] = &[{}];", list(|l| l.1));
+    let _ = writeln!(
+        out,
+        "/// Languages written right to left.\nconst RTL_LANGS: &[&str] = &[{}];",
+        list(|l| l.1)
+    );
     let out_dir = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
     std::fs::write(Path::new(&out_dir).join("langs.rs"), out).expect("OUT_DIR is writable");
 }

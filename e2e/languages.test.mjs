@@ -117,6 +117,14 @@ for (const lang of LANGS.filter((l) => l !== "en")) {
     await seen(crashed, "the crash panel");
     await crashed.context().close();
 
+    // While the wasm is still on its way, "Loading…" is in the language too.
+    const slow = await openPage(browser, null);
+    await slow.route("**/*_bg.wasm", () => { /* never answers */ });
+    await slow.goto(new URL(`?lang=${lang}`, BASE_URL).href);
+    await slow.waitForFunction((words) => document.querySelector(".bd-loading")?.textContent === words, own.loading_tree, { timeout: 5000 });
+    await seen(slow, "loading");
+    await slow.context().close();
+
     const broken = await openPage(browser, null);
     await broken.route("**/*_bg.wasm", (route) => route.fulfill({ status: 503, body: "busy" }));
     await broken.goto(new URL(`?lang=${lang}`, BASE_URL).href);

@@ -4,12 +4,12 @@
 // the standalone page's watchdog and by embed.js; plain DOM, no styles of
 // its own beyond the widget's classes.
 
-// [title, help, Reload, direction] per language. The build replaces this
+// [title, help, Reload, direction, Loading…] per language. The build replaces this
 // English-only table with every language of locales/*.json (their
 // startup_* keys; tools/startup-words.mjs), so the page and embed.js load
 // the words with the code, before anything else can fail.
 const WORDS = /* WORDS */ {
-  en: ["The troubleshooter could not start on this browser.", "Reload the page to try again. If it still doesn't start, WhatsApp can help: open WhatsApp > Settings > Help > Contact us.", "Reload", "ltr"],
+  en: ["The troubleshooter could not start on this browser.", "Reload the page to try again. If it still doesn't start, WhatsApp can help: open WhatsApp > Settings > Help > Contact us.", "Reload", "ltr", "Loading the troubleshooting steps…"],
 } /* /WORDS */;
 
 /** The supported language for `wanted` (a code like "pt", "es-MX"), else English. */
@@ -45,4 +45,14 @@ export function showStartupFailure(container, lang, detail) {
   box.append(heading, words, button);
   if (detail) box.dataset.reason = String(detail).slice(0, 200);
   container.replaceChildren(box);
+}
+
+/** Words the "Loading…" line of `container` in the person's language. */
+export function showLoading(container, lang) {
+  const line = container?.querySelector(".bd-loading");
+  if (!line) return;
+  const code = startupLang(lang);
+  line.textContent = WORDS[code][4];
+  line.lang = code;
+  line.dir = WORDS[code][3];
 }

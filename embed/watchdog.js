@@ -3,7 +3,7 @@
 // after the page loaded, the "Loading…" line becomes a message in the person's
 // language with Reload and where to get help. A module of its own, so it
 // runs even when the app's module graph fails.
-import { showStartupFailure } from "./startup.js";
+import { showLoading, showStartupFailure } from "./startup.js";
 
 // A few seconds after everything has loaded; on a slow link the download
 // itself may take long, so the cap counts from the page's load, with an
@@ -14,6 +14,7 @@ const page = document.getElementById("backup-doctor");
 const started = () => Boolean(page?.querySelector(".bd-widget"));
 const lang = new URLSearchParams(location.search).get("lang") || undefined;
 let done = false;
+showLoading(page, lang);
 
 function fail(reason) {
   if (done || started() || !page) return;

@@ -16,8 +16,8 @@ use crate::browser::fetch::{self, FetchError};
 use crate::components::problems::{FetchProblem, TreeProblems};
 use crate::components::troubleshooter::Troubleshooter;
 use crate::messages::{Locale, LocaleProvider, Messages};
-use crate::words::config_problem;
 use crate::state::SharedTree;
+use crate::words::config_problem;
 use crate::{default_tree_path, DEFAULT_TREE_EN_JSON};
 
 /// How long an author's tree may take to arrive.

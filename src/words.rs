@@ -40,7 +40,11 @@ pub fn fetch_error(m: &Messages, error: &FetchError) -> String {
 /// Why the connection test stopped early, as one sentence.
 pub fn speed_error(m: &Messages, error: &SpeedTestError) -> String {
     let seconds = |ms: f64| {
-        let s = if ms.is_finite() && ms > 0.0 { (ms / 1_000.0).round() } else { 0.0 };
+        let s = if ms.is_finite() && ms > 0.0 {
+            (ms / 1_000.0).round()
+        } else {
+            0.0
+        };
         number(m.code, s, 0)
     };
     match error {
@@ -97,7 +101,9 @@ pub fn summary_text(m: &Messages, report: &SupportReport) -> String {
     match &report.last_backup {
         LastBackup::Unknown => {}
         LastBackup::None => lines.push(m.summary_no_last_backup.to_owned()),
-        LastBackup::On(date) => lines.push(m.summary_last_backup(&crate::browser::intl::date(m.code, date))),
+        LastBackup::On(date) => {
+            lines.push(m.summary_last_backup(&crate::browser::intl::date(m.code, date)))
+        }
     }
     if !s.tried.is_empty() {
         lines.push(m.summary_tried.to_owned());
@@ -113,10 +119,16 @@ pub fn summary_text(m: &Messages, report: &SupportReport) -> String {
     if let Some(r) = &report.speed {
         lines.push(m.summary_connection.to_owned());
         let figure = |v: Option<f64>, digits: u8, unit: fn(&Messages, &str) -> String| {
-            v.map_or_else(|| m.not_measured.to_owned(), |v| unit(m, &number(m.code, v, digits)))
+            v.map_or_else(
+                || m.not_measured.to_owned(),
+                |v| unit(m, &number(m.code, v, digits)),
+            )
         };
         for (label, value) in [
-            (m.download, figure(r.download_mbps, 1, Messages::figure_mbps)),
+            (
+                m.download,
+                figure(r.download_mbps, 1, Messages::figure_mbps),
+            ),
             (m.upload, figure(r.upload_mbps, 1, Messages::figure_mbps)),
             (m.latency, figure(r.latency_ms, 0, Messages::figure_ms)),
         ] {
@@ -146,12 +158,19 @@ mod tests {
     fn report() -> SupportReport {
         let mut speed = SpeedResult::new(TestEnd::Error, 0, 1.0);
         speed.download_mbps = Some(12.25);
-        speed.error = Some(TestError { phase: Phase::Upload, cause: SpeedTestError::Blocked });
+        speed.error = Some(TestError {
+            phase: Phase::Upload,
+            cause: SpeedTestError::Blocked,
+        });
         SupportReport {
             summary: Summary {
                 tree_id: "t".into(),
                 revision: "7".into(),
-                facts: vec![Fact { question: "¿Qué teléfono?".into(), answer: "Android".into(), known: false }],
+                facts: vec![Fact {
+                    question: "¿Qué teléfono?".into(),
+                    answer: "Android".into(),
+                    known: false,
+                }],
                 backup_size_gb: Some(4.26),
                 tried: vec!["Reinicia el teléfono".into()],
                 skipped: vec![],
@@ -168,20 +187,36 @@ mod tests {
         let es = Messages::for_lang("es");
         let text = summary_text(es, &report());
         assert!(text.starts_with(es.summary_title), "{text}");
-        for part in ["4,3", "12,3", "Reinicia el teléfono", "Android", es.summary_tried, es.summary_result_escalate] {
+        for part in [
+            "4,3",
+            "12,3",
+            "Reinicia el teléfono",
+            "Android",
+            es.summary_tried,
+            es.summary_result_escalate,
+        ] {
             assert!(text.contains(part), "{part:?} missing from {text}");
         }
         assert!(text.contains("marzo"), "the date in Spanish: {text}");
         assert!(text.contains(&speed_error(es, &SpeedTestError::Blocked)));
-        assert!(!text.contains(es.summary_skipped), "no empty section: {text}");
+        assert!(
+            !text.contains(es.summary_skipped),
+            "no empty section: {text}"
+        );
     }
 
     #[wasm_bindgen_test::wasm_bindgen_test]
     fn settings_and_failures_are_worded_from_the_table() {
         let fr = Messages::for_lang("ar");
-        let problem = ConfigProblem::Invalid { setting: Setting::Theme, value: "purple".into() };
+        let problem = ConfigProblem::Invalid {
+            setting: Setting::Theme,
+            value: "purple".into(),
+        };
         assert_eq!(config_problem(fr, &problem), fr.setting_bad_theme("purple"));
-        let error = FetchError::Timeout { url: "https://x/t.json".into(), secs: 15 };
+        let error = FetchError::Timeout {
+            url: "https://x/t.json".into(),
+            secs: 15,
+        };
         assert!(fetch_error(fr, &error).contains("https://x/t.json"));
         assert!(fetch_error(fr, &error).contains("١٥") || fetch_error(fr, &error).contains("15"));
     }

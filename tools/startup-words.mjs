@@ -1,6 +1,7 @@
 // Writes target/embed/startup.js: embed/startup.js with its table of
 // start-up failure words filled from every locales/*.json (the keys
-// startup_title, startup_help, startup_reload and direction), so the one
+// startup_title, startup_help, startup_reload, direction and loading_tree),
+// so the one
 // language list is the locale files. Trunk runs it before every build
 // (Trunk.toml's pre_build hook); index.html ships its output.
 //
@@ -10,7 +11,7 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const KEYS = ["startup_title", "startup_help", "startup_reload", "direction"];
+const KEYS = ["startup_title", "startup_help", "startup_reload", "direction", "loading_tree"];
 
 try {
   const codes = readdirSync(resolve(root, "locales"))

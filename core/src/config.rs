@@ -236,11 +236,25 @@ mod tests {
         assert_eq!(
             p,
             vec![
-                ConfigProblem::Invalid { setting: Setting::Theme, value: "purple".into() },
-                ConfigProblem::Invalid { setting: Setting::Tree, value: "javascript:alert(1)".into() },
-                ConfigProblem::Invalid { setting: Setting::Speedtest, value: "//evil.example".into() },
-                ConfigProblem::Invalid { setting: Setting::Lang, value: "xx".into() },
-                ConfigProblem::Unknown { name: "colour".into() },
+                ConfigProblem::Invalid {
+                    setting: Setting::Theme,
+                    value: "purple".into()
+                },
+                ConfigProblem::Invalid {
+                    setting: Setting::Tree,
+                    value: "javascript:alert(1)".into()
+                },
+                ConfigProblem::Invalid {
+                    setting: Setting::Speedtest,
+                    value: "//evil.example".into()
+                },
+                ConfigProblem::Invalid {
+                    setting: Setting::Lang,
+                    value: "xx".into()
+                },
+                ConfigProblem::Unknown {
+                    name: "colour".into()
+                },
             ]
         );
     }
@@ -249,7 +263,9 @@ mod tests {
     fn hostile_values_are_shortened_and_stripped_in_messages() {
         let long = format!("<script>{}\u{0007}", "a".repeat(10_000));
         let (_, p) = Config::from_pairs([("theme", long.as_str())]);
-        let ConfigProblem::Invalid { value, .. } = &p[0] else { panic!("{p:?}") };
+        let ConfigProblem::Invalid { value, .. } = &p[0] else {
+            panic!("{p:?}")
+        };
         assert!(value.len() < 200, "{value}");
         assert!(!value.contains('\u{0007}'));
     }

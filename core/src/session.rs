@@ -896,7 +896,8 @@ mod tests {
 
     #[test]
     fn summary_keeps_the_latest_answer_to_each_question_and_who_gave_it() {
-        let tree = crate::tree::Tree::from_json(include_str!("../trees/default.json")).expect("valid");
+        let tree =
+            crate::tree::Tree::from_json(include_str!("../trees/default.json")).expect("valid");
         let mut session = Session::new(&tree);
         session.choose(&tree, Choice::Answer(0)).expect("Android");
         let summary = session.summary(&tree, "en");

@@ -1,8 +1,9 @@
 //! Each advice rule fires when it should and stays quiet when it should not,
 //! and the tree's route conditions agree with the advice.
 
-use backup_doctor_core::speed::{Phase, SpeedTestError, TestError, 
-    advise, condition_holds, Advice, Basis, Condition, SpeedResult, TestEnd,
+use backup_doctor_core::speed::{
+    advise, condition_holds, Advice, Basis, Condition, Phase, SpeedResult, SpeedTestError, TestEnd,
+    TestError,
 };
 
 /// A healthy home connection: 50 down, 10 up, 20 ms, steady.

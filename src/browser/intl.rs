@@ -41,7 +41,9 @@ pub fn number(lang: &str, value: f64, digits: u8) -> String {
 /// form ("3 de marzo de 2026"); the text as given where it is not a date.
 pub fn date(lang: &str, iso: &str) -> String {
     let mut parts = iso.splitn(3, '-').map(|p| p.parse::<u32>().ok());
-    let (Some(Some(year)), Some(Some(month)), Some(Some(day))) = (parts.next(), parts.next(), parts.next()) else {
+    let (Some(Some(year)), Some(Some(month)), Some(Some(day))) =
+        (parts.next(), parts.next(), parts.next())
+    else {
         return iso.to_owned();
     };
     if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
@@ -49,7 +51,10 @@ pub fn date(lang: &str, iso: &str) -> String {
     }
     let when = js_sys::Date::new_with_year_month_day(year, month as i32 - 1, day as i32);
     let locales = Array::of1(&JsValue::from_str(lang));
-    let format = Intl::DateTimeFormat::new(&locales, &options(&[("dateStyle", JsValue::from_str("long"))]));
+    let format = Intl::DateTimeFormat::new(
+        &locales,
+        &options(&[("dateStyle", JsValue::from_str("long"))]),
+    );
     format
         .format()
         .call1(&format, &when)
@@ -63,7 +68,10 @@ pub fn date(lang: &str, iso: &str) -> String {
 pub fn plural_category(lang: &str, count: f64) -> String {
     let locales = Array::of1(&JsValue::from_str(lang));
     let rules = Intl::PluralRules::new(&locales, &Object::new());
-    rules.select(count).as_string().unwrap_or_else(|| "other".to_owned())
+    rules
+        .select(count)
+        .as_string()
+        .unwrap_or_else(|| "other".to_owned())
 }
 
 /// "5 minutes", "2–3 hours", "3 días", in the language's own plural form.

@@ -99,7 +99,12 @@ fn support_summary(props: &SupportSummaryProps) -> Html {
         Callback::from(move |_: MouseEvent| {
             let (status, text) = (status.clone(), text.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                status.set(share(m.summary_title, &text).await.err().map(|()| m.share_failed));
+                status.set(
+                    share(m.summary_title, &text)
+                        .await
+                        .err()
+                        .map(|()| m.share_failed),
+                );
             });
         })
     };
@@ -110,22 +115,30 @@ fn support_summary(props: &SupportSummaryProps) -> Html {
     });
     let mailto = format!(
         "mailto:?subject={}&body={}",
-        js_sys::encode_uri_component(m.email_subject),
-        js_sys::encode_uri_component(&text)
+        mail_encode(m.email_subject),
+        mail_encode(&text)
     );
     let on_date = {
         let last_backup = last_backup.clone();
         Callback::from(move |e: Event| {
             let input: web_sys::HtmlInputElement = e.target_unchecked_into();
             let value = input.value();
-            last_backup.set(if value.is_empty() { LastBackup::Unknown } else { LastBackup::On(value) });
+            last_backup.set(if value.is_empty() {
+                LastBackup::Unknown
+            } else {
+                LastBackup::On(value)
+            });
         })
     };
     let on_none = {
         let last_backup = last_backup.clone();
         Callback::from(move |e: Event| {
             let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-            last_backup.set(if input.checked() { LastBackup::None } else { LastBackup::Unknown });
+            last_backup.set(if input.checked() {
+                LastBackup::None
+            } else {
+                LastBackup::Unknown
+            });
         })
     };
     let none = *last_backup == LastBackup::None;
@@ -162,7 +175,9 @@ fn support_summary(props: &SupportSummaryProps) -> Html {
 async fn share(title: &str, text: &str) -> Result<(), ()> {
     let navigator = web_sys::window().ok_or(())?.navigator();
     let data = js_sys::Object::new();
-    let set = |k: &str, v: &str| js_sys::Reflect::set(&data, &JsValue::from_str(k), &JsValue::from_str(v));
+    let set = |k: &str, v: &str| {
+        js_sys::Reflect::set(&data, &JsValue::from_str(k), &JsValue::from_str(v))
+    };
     set("title", title).map_err(|_| ())?;
     set("text", text).map_err(|_| ())?;
     let share = js_sys::Reflect::get(&navigator, &JsValue::from_str("share"))
@@ -173,8 +188,25 @@ async fn share(title: &str, text: &str) -> Result<(), ()> {
     match JsFuture::from(js_sys::Promise::resolve(&promise)).await {
         Ok(_) => Ok(()),
         Err(e) => {
-            let name = js_sys::Reflect::get(&e, &JsValue::from_str("name")).ok().and_then(|n| n.as_string());
-            if name.as_deref() == Some("AbortError") { Ok(()) } else { Err(()) }
+            let name = js_sys::Reflect::get(&e, &JsValue::from_str("name"))
+                .ok()
+                .and_then(|n| n.as_string());
+            if name.as_deref() == Some("AbortError") {
+                Ok(())
+            } else {
+                Err(())
+            }
         }
     }
+}
+
+/// Percent-encodes `text` for a `mailto:` field: everything but letters,
+/// digits and `-._~` (`encodeURIComponent` leaves `!*'()` as they are).
+fn mail_encode(text: &str) -> String {
+    String::from(js_sys::encode_uri_component(text))
+        .replace('!', "%21")
+        .replace('*', "%2A")
+        .replace('\'', "%27")
+        .replace('(', "%28")
+        .replace(')', "%29")
 }

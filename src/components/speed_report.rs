@@ -191,7 +191,10 @@ fn verdict_text(m: &Messages, lang: &str, r: &SpeedResult, size: Option<f64>) ->
         sentence(
             m,
             &isolated(&gigabytes(lang, size.unwrap_or_default())),
-            &isolated(&intl::duration(m, human_duration_range(e.low_hours, e.high_hours))),
+            &isolated(&intl::duration(
+                m,
+                human_duration_range(e.low_hours, e.high_hours),
+            )),
         )
     };
     match verdict(r, size) {

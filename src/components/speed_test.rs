@@ -68,7 +68,11 @@ pub fn speed_test_step(props: &SpeedTestStepProps) -> Html {
                 let result = measure::run(&endpoint, flag, move |l| progress.set(Some(l))).await;
                 live.set(None);
                 if let Some(el) = root.cast::<web_sys::Element>() {
-                    events::emit(&el, "speedtest", &crate::reporting::speed_detail(&m, &result));
+                    events::emit(
+                        &el,
+                        "speedtest",
+                        &crate::reporting::speed_detail(&m, &result),
+                    );
                 }
                 on_result.emit(Rc::new(result));
             });

@@ -53,7 +53,11 @@ pub fn size() -> TaskResult {
     let mut largest: Option<(String, usize, u64)> = None;
     for entry in std::fs::read_dir(dist.join("trees")).map_err(|e| e.to_string())? {
         let path = entry.map_err(|e| e.to_string())?.path();
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_owned();
         if !(name.starts_with("default.") && name.ends_with(".json") && name != "default.json") {
             continue;
         }
@@ -64,7 +68,10 @@ pub fn size() -> TaskResult {
         }
     }
     let (name, raw, gz) = largest.ok_or("no trees/default.LANG.json in dist/")?;
-    println!("{:<36} {raw:>10} {gz:>10}", format!("+ trees/{name} (largest language)"));
+    println!(
+        "{:<36} {raw:>10} {gz:>10}",
+        format!("+ trees/{name} (largest language)")
+    );
     println!(
         "{:<36} {:>10} {:>10}",
         "total (that language)",

@@ -47,7 +47,11 @@ impl From<StopReason> for TestEnd {
 /// README) and the variant's figures, e.g. `{"code": "serverStatus",
 /// "status": 503}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "code", rename_all = "camelCase", rename_all_fields = "camelCase")]
+#[serde(
+    tag = "code",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 pub enum SpeedTestError {
     /// The speed-test server answered with an error status.
     ServerStatus {
@@ -323,10 +327,24 @@ mod tests {
     #[test]
     fn errors_carry_a_stable_code_and_their_figures() {
         let cases = [
-            (SpeedTestError::ServerStatus { status: 503 }, r#"{"code":"serverStatus","status":503}"#),
-            (SpeedTestError::Dropped { after_bytes: 3_100_000 }, r#"{"code":"dropped","afterBytes":3100000}"#),
-            (SpeedTestError::NoData { silent_ms: 5_000.0 }, r#"{"code":"noData","silentMs":5000.0}"#),
-            (SpeedTestError::TimedOut { after_ms: 3_000.0 }, r#"{"code":"timedOut","afterMs":3000.0}"#),
+            (
+                SpeedTestError::ServerStatus { status: 503 },
+                r#"{"code":"serverStatus","status":503}"#,
+            ),
+            (
+                SpeedTestError::Dropped {
+                    after_bytes: 3_100_000,
+                },
+                r#"{"code":"dropped","afterBytes":3100000}"#,
+            ),
+            (
+                SpeedTestError::NoData { silent_ms: 5_000.0 },
+                r#"{"code":"noData","silentMs":5000.0}"#,
+            ),
+            (
+                SpeedTestError::TimedOut { after_ms: 3_000.0 },
+                r#"{"code":"timedOut","afterMs":3000.0}"#,
+            ),
             (SpeedTestError::Blocked, r#"{"code":"blocked"}"#),
         ];
         for (error, json) in cases {
@@ -338,8 +356,14 @@ mod tests {
             .with_error(Phase::Upload, &SpeedTestError::ServerStatus { status: 503 });
         assert_eq!(failed.stop_reason, TestEnd::Error);
         let json = serde_json::to_string(&failed.error).unwrap();
-        assert_eq!(json, r#"{"phase":"upload","code":"serverStatus","status":503}"#);
-        assert_eq!(serde_json::from_str::<Option<TestError>>(&json).unwrap(), failed.error);
+        assert_eq!(
+            json,
+            r#"{"phase":"upload","code":"serverStatus","status":503}"#
+        );
+        assert_eq!(
+            serde_json::from_str::<Option<TestError>>(&json).unwrap(),
+            failed.error
+        );
     }
 
     #[test]

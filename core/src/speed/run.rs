@@ -213,7 +213,8 @@ impl SpeedRun {
                         };
                         self.finish(
                             now_ms,
-                            SpeedResult::new(TestEnd::Error, 0, 0.0).with_error(Phase::Latency, &silent),
+                            SpeedResult::new(TestEnd::Error, 0, 0.0)
+                                .with_error(Phase::Latency, &silent),
                         )
                     }
                 }
@@ -323,7 +324,8 @@ impl SpeedRun {
                 // link, not a sign of being offline.
                 Err(SpeedTestError::TimedOut { .. }) => {}
                 Err(error) => {
-                    let result = SpeedResult::new(TestEnd::Error, 0, 0.0).with_error(Phase::Latency, &error);
+                    let result =
+                        SpeedResult::new(TestEnd::Error, 0, 0.0).with_error(Phase::Latency, &error);
                     self.stage = Stage::Done(Box::new(result));
                 }
             },
@@ -898,7 +900,8 @@ mod tests {
         };
         assert_eq!(result.stop_reason, TestEnd::Error);
         assert_eq!(result.upload_mbps, None);
-        assert!(result.error.is_some_and(|e| e.phase == Phase::Download
-            && matches!(e.cause, SpeedTestError::Dropped { .. })));
+        assert!(result.error.is_some_and(
+            |e| e.phase == Phase::Download && matches!(e.cause, SpeedTestError::Dropped { .. })
+        ));
     }
 }

@@ -1,0 +1,120 @@
+//! The locale compiler (`build/locales.rs`, run by the widget's build
+//! script) refuses what a translator can get wrong, naming file and key, and
+//! turns a placeholder into a named parameter. Run natively here, on
+//! temporary folders.
+
+#[path = "../../build/locales.rs"]
+#[allow(dead_code)]
+mod locales;
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+fn folder(files: &[(&str, &str)]) -> PathBuf {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("bd-locales-{}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a temp dir");
+    for (name, text) in files {
+        std::fs::write(dir.join(name), text).expect("written");
+    }
+    dir
+}
+
+/// Compiles `files`: the generated code, or the build's error message.
+fn compile(files: &[(&str, &str)]) -> Result<String, String> {
+    let dir = folder(files);
+    let out = dir.join("out.rs");
+    let result = std::panic::catch_unwind(|| locales::compile(&dir, &out));
+    let code = std::fs::read_to_string(&out).unwrap_or_default();
+    let _ = std::fs::remove_dir_all(&dir);
+    result
+        .map(|()| code)
+        .map_err(|e| e.downcast_ref::<String>().cloned().unwrap_or_default())
+}
+
+const EN: &str = r#"{"direction": "ltr", "back": "Back", "progress": "Step {done} of {total}",
+  "drops": {"one": "one answer", "other": "{count} answers"}}"#;
+
+#[test]
+fn a_good_translation_compiles_to_typed_texts() {
+    let code = compile(&[
+        ("en.json", EN),
+        ("ru.json", r#"{"direction": "ltr", "back": "Назад", "progress": "Шаг {done} из {total}",
+          "drops": {"one": "{count} ответ", "few": "{count} ответа", "many": "{count} ответов", "other": "{count} ответа"}}"#),
+    ])
+    .expect("compiles");
+    assert!(
+        code.contains("pub fn progress(&self, done: &str, total: &str) -> String"),
+        "{code}"
+    );
+    assert!(
+        code.contains("pub fn drops(&self, count: f64) -> String"),
+        "{code}"
+    );
+    assert!(code.contains("pub back: &'static str"));
+    assert!(code.contains("few: Some(\"{count} ответа\")"));
+    assert!(
+        code.contains("pub static LANGUAGES: &[&Messages] = &[&EN, &RU];"),
+        "{code}"
+    );
+}
+
+#[test]
+fn every_mistake_is_named_with_its_file_and_key() {
+    let error = compile(&[
+        ("en.json", EN),
+        (
+            "fr.json",
+            r#"{"direction": "sideways", "progress": "Étape {fait} sur {total}",
+          "drops": "{count} réponses", "extra": "?"}"#,
+        ),
+    ])
+    .expect_err("refused");
+    for expected in [
+        r#"fr.json: "back" is missing"#,
+        r#"fr.json: "progress" has placeholders {fait} {total} but English has {done} {total}"#,
+        r#"fr.json: "drops" must be a plural object"#,
+        r#"fr.json: "extra" is not a key of en.json"#,
+        r#"fr.json: "direction" must be "ltr" or "rtl""#,
+    ] {
+        assert!(error.contains(expected), "{expected:?} not in:\n{error}");
+    }
+}
+
+#[test]
+fn plurals_need_other_and_known_categories() {
+    let error = compile(&[
+        ("en.json", EN),
+        (
+            "de.json",
+            r#"{"direction": "ltr", "back": "Zurück", "progress": "Schritt {done} von {total}",
+          "drops": {"one": "eine Antwort", "several": "{count} Antworten"}}"#,
+        ),
+    ])
+    .expect_err("refused");
+    assert!(
+        error.contains(r#"de.json: "drops": a plural needs an "other" form"#),
+        "{error}"
+    );
+    assert!(
+        error.contains(r#""several" is not a plural category"#),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_stray_brace_or_a_bad_file_name_is_refused() {
+    assert_eq!(
+        locales::placeholders("a {b} c {d} {b}"),
+        Ok(vec!["b".to_owned(), "d".to_owned()])
+    );
+    assert!(locales::placeholders("50 % {off").is_err());
+    assert!(locales::placeholders("a } b").is_err());
+    let error = compile(&[("en.json", EN), ("French.json", EN)]).expect_err("refused");
+    assert!(
+        error.contains("French.json: the file name must be a language code"),
+        "{error}"
+    );
+}
