@@ -155,19 +155,14 @@ fn phase_text(m: &Messages, phase: Phase) -> &'static str {
     }
 }
 
-/// "Results. Download: 23,4 Mbit/s. Upload: 5,1 Mbit/s." for the live region.
+/// "Your connection. Download: 23.4 Mbit/s. Upload: 5.1 Mbit/s." for the
+/// live region.
 fn result_sentence(m: &Messages, r: &SpeedResult) -> String {
-    let figure = |label: &str, v: Option<f64>| {
-        let value = v.map_or_else(
+    let figure = |v: Option<f64>| {
+        v.map_or_else(
             || m.not_measured.to_owned(),
             |v| m.figure_mbps(&intl::number(m.code, v, 1)),
-        );
-        m.summary_figure(label, &value)
+        )
     };
-    [
-        m.results_heading.to_owned(),
-        figure(m.download, r.download_mbps),
-        figure(m.upload, r.upload_mbps),
-    ]
-    .join(". ")
+    m.live_result(&figure(r.download_mbps), &figure(r.upload_mbps))
 }
