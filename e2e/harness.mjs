@@ -47,3 +47,21 @@ export function luminance(rgb) {
   const [r, g, b] = rgb.match(/\d+(\.\d+)?/g).slice(0, 3).map(Number);
   return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
 }
+
+/**
+ * The build's content-hashed names ({glue, wasm, css}) as the standalone
+ * page links them, and as embed.js has them (tools/stamp-embed.mjs).
+ */
+export async function builtNames() {
+  const page = await (await fetch(BASE_URL)).text();
+  const find = (pattern) => {
+    const m = page.match(pattern);
+    if (!m) throw new Error(`index.html links no ${pattern}`);
+    return m[1];
+  };
+  return {
+    glue: find(/["'\/](backup-doctor-[0-9a-f]+\.js)["']/),
+    wasm: find(/["'\/](backup-doctor-[0-9a-f]+_bg\.wasm)["']/),
+    css: find(/["'\/](widget-[0-9a-f]+\.css)["']/),
+  };
+}

@@ -8,7 +8,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { Parser } from "acorn";
 import AxeBuilder from "@axe-core/playwright";
-import { launch, openPage, artifact, BASE_URL, PHONE } from "./harness.mjs";
+import { launch, openPage, artifact, builtNames, BASE_URL, PHONE } from "./harness.mjs";
 import { JS_ECMA_VERSION, JS_FORBIDDEN_NODES } from "../tools/browsers.mjs";
 
 let browser;
@@ -51,13 +51,13 @@ test("the check itself refuses syntax newer than the floor", () => {
 test("embed.js, its helpers, the wasm glue and the page's scripts use no syntax newer than the floor", async () => {
   const page = await served("");
   const inline = [...page.matchAll(/<script\b[^>]*>([\s\S]*?)<\/script>/g)].map((m) => m[1]).filter((s) => s.trim());
-  const files = ["embed.js", "startup.js", "watchdog.js", "backup-doctor.js"];
+  const files = ["embed.js", "startup.js", "watchdog.js", (await builtNames()).glue];
   for (const file of files) assert.deepEqual(tooNew(await served(file)), [], file);
   inline.forEach((source, i) => assert.deepEqual(tooNew(source), [], `index.html script ${i + 1}`));
 });
 
 test("the served stylesheet has no light-dark() left, and its colours follow every theme", async () => {
-  const css = await served("widget.css");
+  const css = await served((await builtNames()).css);
   assert.ok(css.length > 1000, "the widget's stylesheet");
   assert.ok(!css.includes("light-dark("), "light-dark() is lowered to fallbacks");
   const look = async (query, options = {}) => {
@@ -171,7 +171,8 @@ test("an older engine (no constructed stylesheets, no light-dark()) draws a styl
 });
 
 test("the wasm, the glue and the stylesheet go as Brotli to a browser that accepts it, gzip to one that does not, the same bytes either way", async () => {
-  for (const file of ["backup-doctor_bg.wasm", "backup-doctor.js", "widget.css", "embed.js"]) {
+  const { glue, wasm, css } = await builtNames();
+  for (const file of [wasm, glue, css, "embed.js"]) {
     const url = new URL(file, BASE_URL);
     const plain = await fetch(url, { headers: { "accept-encoding": "identity" } });
     assert.equal(plain.headers.get("content-encoding"), null, file);
@@ -184,4 +185,23 @@ test("the wasm, the glue and the stylesheet go as Brotli to a browser that accep
       assert.ok(Buffer.from(await r.arrayBuffer()).equals(bytes), `${file}: the same bytes (${sent})`);
     }
   }
+});
+
+test("the glue, the wasm and the stylesheet have content-hashed names cached for good; the page, embed.js and its helpers revalidate and name the same files", async () => {
+  const names = await builtNames();
+  for (const file of Object.values(names)) {
+    const r = await fetch(new URL(file, BASE_URL));
+    assert.equal(r.status, 200, file);
+    assert.equal(r.headers.get("cache-control"), "public, max-age=31536000, immutable", file);
+  }
+  for (const file of ["", "index.html", "embed.js", "startup.js", "watchdog.js", "trees/default.es.json"]) {
+    const r = await fetch(new URL(file, BASE_URL));
+    assert.equal(r.status, 200, file);
+    assert.equal(r.headers.get("cache-control"), "no-cache", file || "/");
+  }
+  // embed.js loads exactly the files the page links (its contract: one fixed URL).
+  const embed = await (await fetch(new URL("embed.js", BASE_URL))).text();
+  assert.ok(embed.includes(JSON.stringify(names)), `embed.js names ${JSON.stringify(names)}`);
+  // The unhashed names are gone: nothing can pair a new embed.js with an old wasm.
+  assert.equal((await fetch(new URL("backup-doctor_bg.wasm", BASE_URL))).status, 404);
 });

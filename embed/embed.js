@@ -9,10 +9,14 @@
 // a constructed stylesheet so that a host CSP of `style-src 'self'` allows
 // it. The glue, the wasm and the stylesheet are resolved next to this file,
 // so the host page may live on any origin (the server sends CORS headers).
+// They have content-hashed names, cached for good; this file keeps its name
+// and is revalidated, so a new build reaches host pages at once.
 
 import { showStartupFailure } from "./startup.js";
 
 const BASE = new URL("./", import.meta.url);
+// The build's file names (tools/stamp-embed.mjs writes the hashed ones here).
+const FILES = /* FILES */ { glue: "backup-doctor.js", wasm: "backup-doctor_bg.wasm", css: "widget.css" } /* /FILES */;
 const CONFIG_NAMES = ["lang", "tree", "speedtest", "theme"];
 
 let wasmReady;
@@ -20,8 +24,8 @@ let sheetReady;
 
 /** Loads the wasm once for every widget on the page. */
 function loadWasm() {
-  wasmReady ??= import(new URL("backup-doctor.js", BASE).href).then(async (glue) => {
-    await glue.default({ module_or_path: new URL("backup-doctor_bg.wasm", BASE) });
+  wasmReady ??= import(new URL(FILES.glue, BASE).href).then(async (glue) => {
+    await glue.default({ module_or_path: new URL(FILES.wasm, BASE) });
     return glue;
   });
   return wasmReady;
@@ -45,7 +49,7 @@ const CONSTRUCTED_SHEETS = (() => {
 /** The widget stylesheet, fetched once and shared by every shadow root. */
 function loadSheet() {
   sheetReady ??= CONSTRUCTED_SHEETS
-    ? fetch(new URL("widget.css", BASE)).then((r) => {
+    ? fetch(new URL(FILES.css, BASE)).then((r) => {
       if (!r.ok) throw new Error(`widget.css: HTTP ${r.status}`);
       return r.text();
     }).then((css) => {
@@ -69,7 +73,7 @@ function style(shadow, sheet) {
   return new Promise((resolve, reject) => {
     const link = document.createElement("link");
     link.rel = "stylesheet";
-    link.href = new URL("widget.css", BASE).href;
+    link.href = new URL(FILES.css, BASE).href;
     link.onload = () => resolve();
     link.onerror = () => reject(new Error("widget.css could not load"));
     shadow.prepend(link);

@@ -1,10 +1,13 @@
 //! The built widget (`--dist`, at `/`) and the demo host pages (`--demo`,
 //! under `/demo/`), as static files.
 //!
-//! Text assets and wasm are gzipped on the fly; `index.html` and `embed.js`
-//! are sent with `Cache-Control: no-cache` because host pages link them by a
-//! fixed name, so a new build must reach visitors at once. When the widget is
-//! not built yet, `/` says how to build it instead of a bare 404.
+//! Built files go as their Brotli or gzip copies where the browser accepts
+//! them. The glue, the wasm and the stylesheet have content-hashed
+//! names (Trunk's filehash) and are cached for a year, immutable; every
+//! other built file (`index.html`, `embed.js`, its helpers, the trees) keeps
+//! its name and is sent with `Cache-Control: no-cache`, so a new build
+//! reaches visitors at once. When the widget is not built yet, `/` says how
+//! to build it instead of a bare 404.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -38,11 +41,27 @@ pub(crate) fn router(config: &Config) -> Router {
         .layer(CompressionLayer::new())
 }
 
-/// The build uses fixed file names (so that `embed.js`, loaded by other
-/// sites, finds its glue and wasm beside itself): every built file must be
-/// revalidated, or a browser could pair a new `embed.js` with an old wasm.
-fn must_revalidate(path: &str) -> bool {
-    !path.starts_with("/demo/")
+/// How long a browser may keep a file: `None` for the demo pages (the file
+/// server's default), a year for a content-hashed name (a new build has new
+/// names), and revalidation for every name a page links as it is.
+fn cache_policy(path: &str) -> Option<&'static str> {
+    if path.starts_with("/demo/") {
+        None
+    } else if is_content_hashed(path.rsplit('/').next().unwrap_or_default()) {
+        Some("public, max-age=31536000, immutable")
+    } else {
+        Some("no-cache")
+    }
+}
+
+/// `backup-doctor-0123456789abcdef_bg.wasm`, `widget-0123456789abcdef.css`:
+/// at least 16 hex digits after the last `-`, then the extension.
+fn is_content_hashed(name: &str) -> bool {
+    let Some((_, tail)) = name.rsplit_once('-') else {
+        return false;
+    };
+    let digits = tail.bytes().take_while(u8::is_ascii_hexdigit).count();
+    digits >= 16 && matches!(tail.as_bytes().get(digits), Some(b'.' | b'_'))
 }
 
 fn asks_for_the_widget_page(path: &str) -> bool {
@@ -80,10 +99,12 @@ async fn cache_and_build_check(
         header::ACCESS_CONTROL_ALLOW_ORIGIN,
         HeaderValue::from_static("*"),
     );
-    if must_revalidate(&path) && !response.headers().contains_key(header::CACHE_CONTROL) {
-        response
-            .headers_mut()
-            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    if let Some(policy) = cache_policy(&path) {
+        if !response.headers().contains_key(header::CACHE_CONTROL) {
+            response
+                .headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
+        }
     }
     response
 }
@@ -93,12 +114,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_built_file_revalidates_and_demo_pages_may_cache() {
-        assert!(must_revalidate("/"));
-        assert!(must_revalidate("/index.html"));
-        assert!(must_revalidate("/embed.js"));
-        assert!(must_revalidate("/backup-doctor_bg.wasm"));
-        assert!(must_revalidate("/widget.css"));
-        assert!(!must_revalidate("/demo/help-article.html"));
+    fn hashed_names_are_kept_for_good_and_linked_names_revalidate() {
+        const YEAR: Option<&str> = Some("public, max-age=31536000, immutable");
+        for path in [
+            "/backup-doctor-2f1c0a9be8d7c6b5_bg.wasm",
+            "/backup-doctor-2f1c0a9be8d7c6b5.js",
+            "/widget-00ff00ff00ff00ff.css",
+        ] {
+            assert_eq!(cache_policy(path), YEAR, "{path}");
+        }
+        for path in [
+            "/",
+            "/index.html",
+            "/embed.js",
+            "/startup.js",
+            "/trees/default.pt-BR.json",
+            "/backup-doctor_bg.wasm",
+            "/backup-doctor-2f1c0a9b.js",
+            "/backup-doctor-2f1c0a9be8d7c6b5x.js",
+        ] {
+            assert_eq!(cache_policy(path), Some("no-cache"), "{path}");
+        }
+        assert_eq!(cache_policy("/demo/help-article.html"), None);
     }
 }

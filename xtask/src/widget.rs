@@ -15,6 +15,8 @@ pub fn build_release() -> TaskResult<PathBuf> {
     // Trunk's own log is chatty on success; warnings and errors still show.
     trunk.env("RUST_LOG", "warn");
     run(&mut trunk)?;
+    // embed.js learns the content-hashed names of the glue, wasm and CSS.
+    run(command("node", &["tools/stamp-embed.mjs", "dist"]).current_dir(cmd::root()))?;
     // Brotli and gzip copies beside each file, sent as they are.
     run(command("node", &["tools/precompress.mjs", "dist"]).current_dir(cmd::root()))?;
     run(&mut command(
