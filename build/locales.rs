@@ -21,6 +21,9 @@ const CATEGORIES: [&str; 6] = ["zero", "one", "two", "few", "many", "other"];
 /// Keys every file has that describe the language rather than being shown.
 const DIRECTION: &str = "direction";
 
+/// Names the generated `Messages` already uses for itself.
+const RESERVED: [&str; 3] = ["code", "for_lang", "is_rtl"];
+
 struct Locale {
     code: String,
     texts: Map<String, Value>,
@@ -117,6 +120,12 @@ fn english_keys(en: &Locale, problems: &mut Vec<String>) -> Vec<(String, Shape)>
             problems.push(format!("en.json: key \"{key}\" must be lower_snake_case"));
             continue;
         }
+        if RESERVED.contains(&key.as_str()) {
+            problems.push(format!(
+                "en.json: key \"{key}\" is taken by the widget's own code; choose another name"
+            ));
+            continue;
+        }
         let shape = match value {
             Value::String(text) => match placeholders(text) {
                 Ok(names) if names.is_empty() => Shape::Plain,
@@ -127,12 +136,14 @@ fn english_keys(en: &Locale, problems: &mut Vec<String>) -> Vec<(String, Shape)>
                 }
             },
             Value::Object(forms) => {
-                check_plural("en.json", key, forms, None, problems);
                 let other = forms
                     .get("other")
                     .and_then(Value::as_str)
                     .unwrap_or_default();
                 let names = placeholders(other).unwrap_or_default();
+                // Every form uses only what "other" uses (it has them all).
+                let wanted: BTreeSet<&str> = names.iter().map(String::as_str).collect();
+                check_plural("en.json", key, forms, Some(&wanted), problems);
                 if !names.iter().any(|n| n == "count") {
                     problems.push(format!(
                         "en.json: \"{key}\": a plural's \"other\" form must use {{count}}"
@@ -415,11 +426,13 @@ fn generate(keys: &[(String, Shape)], locales: &[&Locale]) -> String {
     out
 }
 
-/// A parameter name that is not a Rust keyword.
+/// A placeholder as a Rust parameter: a raw identifier, so `{type}` or
+/// `{match}` compiles too.
 fn param(name: &str) -> String {
     match name {
-        "type" | "ref" | "move" | "fn" | "use" | "in" | "as" | "mod" | "self" => format!("{name}_"),
-        _ => name.to_owned(),
+        // The few words a raw identifier cannot be.
+        "self" | "super" | "crate" | "_" => format!("{name}_"),
+        _ => format!("r#{name}"),
     }
 }
 

@@ -67,7 +67,7 @@ test("on Wi-Fi the mobile-data question is answered by the browser, said so, and
   const page = await phoneOn("wifi");
   assert.equal(await firstStep(page, "Android", 3), "android-data-saver");
   const notice = page.locator(".bd-known-notice");
-  assert.match(await notice.innerText(), /Answered from what your browser reports: “Wi-Fi”/);
+  assert.match(await notice.innerText(), /Answered from what your browser reports: “\u2068Wi-Fi\u2069”/);
   await page.screenshot({ path: artifact("known-wifi.png"), fullPage: true });
   await notice.getByRole("button", { name: /Change/ }).tap();
   await page.locator(".bd-step[data-node=android-network]").waitFor();

@@ -172,11 +172,14 @@ test("from a phone, the summary goes out through the share sheet, by email, or p
   const href = await page.locator("a.bd-email").getAttribute("href");
   const mail = new URL(href);
   assert.equal(mail.protocol, "mailto:");
-  assert.equal(mail.searchParams.get("body"), text);
+  assert.equal(mail.searchParams.get("body"), text.replace(/\n/g, "\r\n"), "the body, its lines ending in CRLF");
   assert.match(mail.searchParams.get("subject"), /WhatsApp backup stuck/);
-  // "No last backup" replaces the date.
+  // "No last backup" replaces the date; unticked, the date in the field counts again.
   await page.locator("#bd-no-last-backup").check();
   assert.match(await page.locator(".bd-summary textarea").inputValue(), /Last backup shown in WhatsApp: none/);
+  await page.locator("#bd-no-last-backup").uncheck();
+  assert.match(await page.locator(".bd-summary textarea").inputValue(), /Last backup shown in WhatsApp: November 28, 2026/);
+  await page.locator("#bd-no-last-backup").check();
   // Printed: the whole summary as text, not the controls.
   await page.emulateMedia({ media: "print" });
   assert.ok(await page.locator(".bd-summary-print").isVisible());

@@ -204,4 +204,8 @@ test("the glue, the wasm and the stylesheet have content-hashed names cached for
   assert.ok(embed.includes(JSON.stringify(names)), `embed.js names ${JSON.stringify(names)}`);
   // The unhashed names are gone: nothing can pair a new embed.js with an old wasm.
   assert.equal((await fetch(new URL("backup-doctor_bg.wasm", BASE_URL))).status, 404);
+  // A hashed name that is not there (an old embed.js after a deploy) is never kept.
+  const gone = await fetch(new URL("backup-doctor-0123456789abcdef_bg.wasm", BASE_URL));
+  assert.equal(gone.status, 404);
+  assert.equal(gone.headers.get("cache-control"), "no-store");
 });

@@ -17,7 +17,7 @@ export function startupLang(wanted) {
   const codes = [wanted, ...(navigator.languages || [navigator.language])].filter(Boolean);
   for (const code of codes) {
     if (WORDS[code]) return code;
-    const primary = String(code).split("-")[0].toLowerCase();
+    const primary = String(code).split(/[-_]/)[0].toLowerCase();
     const match = Object.keys(WORDS).find((known) => known.split("-")[0].toLowerCase() === primary);
     if (match) return match;
   }

@@ -51,10 +51,23 @@ fn render_panel(
     root: &web_sys::Element,
     detail: &str,
 ) -> Result<(), JsValue> {
-    let m = crate::messages::Messages::for_lang(&root.get_attribute("lang").unwrap_or_default());
+    // The widget's language: on its root (the standalone page), or on the
+    // widget inside it (a mount point of embed.js holds the widget).
+    let lang = root
+        .get_attribute("lang")
+        .or_else(|| {
+            root.query_selector("[lang]")
+                .ok()
+                .flatten()?
+                .get_attribute("lang")
+        })
+        .unwrap_or_default();
+    let m = crate::messages::Messages::for_lang(&lang);
     root.set_text_content(None);
     let panel = document.create_element("section")?;
     panel.set_class_name("bd-crash");
+    panel.set_attribute("lang", m.code)?;
+    panel.set_attribute("dir", m.direction)?;
     panel.set_attribute("role", "alert")?;
     let heading = document.create_element("h2")?;
     heading.set_text_content(Some(m.crash_heading));

@@ -14,10 +14,7 @@ use crate::state::Walk;
 pub fn speed_detail(m: &Messages, r: &SpeedResult) -> serde_json::Value {
     let mut detail = serde_json::to_value(r).unwrap_or_default();
     if let Some(object) = detail.as_object_mut() {
-        let message = r
-            .error
-            .as_ref()
-            .map(|e| crate::words::speed_error(m, &e.cause));
+        let message = r.error.as_ref().map(|e| crate::words::speed_error(m, e));
         object.insert("errorMessage".to_owned(), message.into());
     }
     detail

@@ -5,23 +5,34 @@
 
 use backup_doctor_core::config::{ConfigProblem, Setting, UI_LANGS};
 use backup_doctor_core::session::Summary;
-use backup_doctor_core::speed::{SpeedResult, SpeedTestError};
+use backup_doctor_core::speed::{Phase, SpeedResult, SpeedTestError, TestError};
 use backup_doctor_core::tree::OutcomeKind;
 
 use crate::browser::fetch::FetchError;
 use crate::browser::intl::number;
 use crate::messages::Messages;
 
+/// A value from outside (a URL, a setting someone typed) as one unit inside
+/// a sentence of either direction: first-strong isolate … pop directional
+/// isolate. Its own direction controls end at the isolate's end, so a
+/// hostile U+202E cannot turn the rest of the sentence around.
+pub fn isolate(value: &str) -> String {
+    format!("\u{2068}{value}\u{2069}")
+}
+
 /// A setting that was ignored, and why.
 pub fn config_problem(m: &Messages, problem: &ConfigProblem) -> String {
     match problem {
-        ConfigProblem::Unknown { name } => m.setting_unknown(name),
-        ConfigProblem::Invalid { setting, value } => match setting {
-            Setting::Lang => m.setting_bad_lang(value, &UI_LANGS.join(", ")),
-            Setting::Tree => m.setting_bad_tree(value),
-            Setting::Speedtest => m.setting_bad_speedtest(value),
-            Setting::Theme => m.setting_bad_theme(value),
-        },
+        ConfigProblem::Unknown { name } => m.setting_unknown(&isolate(name)),
+        ConfigProblem::Invalid { setting, value } => {
+            let value = isolate(value);
+            match setting {
+                Setting::Lang => m.setting_bad_lang(&value, &isolate(&UI_LANGS.join(", "))),
+                Setting::Tree => m.setting_bad_tree(&value),
+                Setting::Speedtest => m.setting_bad_speedtest(&value),
+                Setting::Theme => m.setting_bad_theme(&value),
+            }
+        }
     }
 }
 
@@ -29,16 +40,21 @@ pub fn config_problem(m: &Messages, problem: &ConfigProblem) -> String {
 pub fn fetch_error(m: &Messages, error: &FetchError) -> String {
     let whole = |n: f64| number(m.code, n, 0);
     match error {
-        FetchError::Network { url } => m.fetch_network(url),
-        FetchError::Status { url, status } => m.fetch_status(&status.to_string(), url),
-        FetchError::TooLarge { url, cap } => m.fetch_too_large(url, &whole(*cap as f64 / 1024.0)),
-        FetchError::Timeout { url, secs } => m.fetch_timeout(url, &whole(f64::from(*secs))),
-        FetchError::NotText { url } => m.fetch_not_text(url),
+        FetchError::Network { url } => m.fetch_network(&isolate(url)),
+        FetchError::Status { url, status } => m.fetch_status(&status.to_string(), &isolate(url)),
+        FetchError::TooLarge { url, cap } => {
+            m.fetch_too_large(&isolate(url), &whole(*cap as f64 / 1024.0))
+        }
+        FetchError::Timeout { url, secs } => {
+            m.fetch_timeout(&isolate(url), &whole(f64::from(*secs)))
+        }
+        FetchError::NotText { url } => m.fetch_not_text(&isolate(url)),
     }
 }
 
-/// Why the connection test stopped early, as one sentence.
-pub fn speed_error(m: &Messages, error: &SpeedTestError) -> String {
+/// Why the connection test stopped early, as one sentence; an upload that
+/// failed says that the download was measured.
+pub fn speed_error(m: &Messages, error: &TestError) -> String {
     let seconds = |ms: f64| {
         let s = if ms.is_finite() && ms > 0.0 {
             (ms / 1_000.0).round()
@@ -47,14 +63,35 @@ pub fn speed_error(m: &Messages, error: &SpeedTestError) -> String {
         };
         number(m.code, s, 0)
     };
-    match error {
-        SpeedTestError::ServerStatus { status } => m.speed_error_status(&status.to_string()),
-        SpeedTestError::Dropped { after_bytes } => {
-            m.speed_error_dropped(&number(m.code, *after_bytes as f64 / 1e6, 1))
+    let megabytes = |bytes: u64| number(m.code, bytes as f64 / 1e6, 1);
+    let upload = error.phase == Phase::Upload;
+    match (&error.cause, upload) {
+        (SpeedTestError::ServerStatus { status }, false) => {
+            m.speed_error_status(&status.to_string())
         }
-        SpeedTestError::NoData { silent_ms } => m.speed_error_no_data(&seconds(*silent_ms)),
-        SpeedTestError::TimedOut { after_ms } => m.speed_error_timed_out(&seconds(*after_ms)),
-        SpeedTestError::Blocked => m.speed_error_blocked.to_owned(),
+        (SpeedTestError::ServerStatus { status }, true) => {
+            m.speed_error_upload_status(&status.to_string())
+        }
+        (SpeedTestError::Dropped { after_bytes }, false) => {
+            m.speed_error_dropped(&megabytes(*after_bytes))
+        }
+        (SpeedTestError::Dropped { after_bytes }, true) => {
+            m.speed_error_upload_dropped(&megabytes(*after_bytes))
+        }
+        (SpeedTestError::NoData { silent_ms }, false) => {
+            m.speed_error_no_data(&seconds(*silent_ms))
+        }
+        (SpeedTestError::NoData { silent_ms }, true) => {
+            m.speed_error_upload_no_data(&seconds(*silent_ms))
+        }
+        (SpeedTestError::TimedOut { after_ms }, false) => {
+            m.speed_error_timed_out(&seconds(*after_ms))
+        }
+        (SpeedTestError::TimedOut { after_ms }, true) => {
+            m.speed_error_upload_timed_out(&seconds(*after_ms))
+        }
+        (SpeedTestError::Blocked, false) => m.speed_error_blocked.to_owned(),
+        (SpeedTestError::Blocked, true) => m.speed_error_upload_blocked.to_owned(),
     }
 }
 
@@ -88,7 +125,7 @@ pub fn summary_text(m: &Messages, report: &SupportReport) -> String {
         lines.push(m.summary_told.to_owned());
         lines.extend(s.facts.iter().map(|f| {
             let answer = if f.known {
-                format!("{} ({})", f.answer, m.crumb_known)
+                m.known_answer(&f.answer)
             } else {
                 f.answer.clone()
             };
@@ -135,7 +172,7 @@ pub fn summary_text(m: &Messages, report: &SupportReport) -> String {
             lines.push(item(&m.summary_figure(label, &value)));
         }
         if let Some(e) = &r.error {
-            lines.push(item(&speed_error(m, &e.cause)));
+            lines.push(item(&speed_error(m, e)));
         }
     }
     match s.outcome {
@@ -198,7 +235,9 @@ mod tests {
             assert!(text.contains(part), "{part:?} missing from {text}");
         }
         assert!(text.contains("marzo"), "the date in Spanish: {text}");
-        assert!(text.contains(&speed_error(es, &SpeedTestError::Blocked)));
+        // The test failed at the upload: the words say the download was measured.
+        assert!(text.contains(es.speed_error_upload_blocked), "{text}");
+        assert_ne!(es.speed_error_upload_blocked, es.speed_error_blocked);
         assert!(
             !text.contains(es.summary_skipped),
             "no empty section: {text}"
@@ -206,18 +245,26 @@ mod tests {
     }
 
     #[wasm_bindgen_test::wasm_bindgen_test]
-    fn settings_and_failures_are_worded_from_the_table() {
-        let fr = Messages::for_lang("ar");
+    fn settings_and_failures_are_worded_from_the_table_with_values_isolated() {
+        let en = Messages::for_lang("en");
         let problem = ConfigProblem::Invalid {
             setting: Setting::Theme,
             value: "purple".into(),
         };
-        assert_eq!(config_problem(fr, &problem), fr.setting_bad_theme("purple"));
+        assert_eq!(
+            config_problem(en, &problem),
+            "The setting theme=“\u{2068}purple\u{2069}” was ignored: it must be light, dark or auto."
+        );
         let error = FetchError::Timeout {
             url: "https://x/t.json".into(),
             secs: 15,
         };
-        assert!(fetch_error(fr, &error).contains("https://x/t.json"));
-        assert!(fetch_error(fr, &error).contains("١٥") || fetch_error(fr, &error).contains("15"));
+        assert_eq!(
+            fetch_error(en, &error),
+            "\u{2068}https://x/t.json\u{2069} did not arrive within 15 seconds."
+        );
+        let ar = Messages::for_lang("ar");
+        assert!(fetch_error(ar, &error).contains("\u{2068}https://x/t.json\u{2069}"));
+        assert_ne!(fetch_error(ar, &error), fetch_error(en, &error));
     }
 }

@@ -46,7 +46,7 @@ fn a_good_translation_compiles_to_typed_texts() {
     ])
     .expect("compiles");
     assert!(
-        code.contains("pub fn progress(&self, done: &str, total: &str) -> String"),
+        code.contains("pub fn progress(&self, r#done: &str, r#total: &str) -> String"),
         "{code}"
     );
     assert!(
@@ -116,5 +116,28 @@ fn a_stray_brace_or_a_bad_file_name_is_refused() {
     assert!(
         error.contains("French.json: the file name must be a language code"),
         "{error}"
+    );
+}
+
+#[test]
+fn english_itself_is_checked_and_any_placeholder_name_compiles() {
+    let error = compile(&[(
+        "en.json",
+        r#"{"direction": "ltr", "code": "x", "drops": {"one": "{who} answer", "other": "{count} answers"}}"#,
+    )])
+    .expect_err("refused");
+    assert!(error.contains(r#"en.json: key "code" is taken"#), "{error}");
+    assert!(
+        error.contains(r#"en.json: "drops".one has placeholders {who}"#),
+        "{error}"
+    );
+    let code = compile(&[(
+        "en.json",
+        r#"{"direction": "ltr", "kind": "A {type} step"}"#,
+    )])
+    .expect("a keyword as a placeholder compiles");
+    assert!(
+        code.contains("pub fn kind(&self, r#type: &str) -> String"),
+        "{code}"
     );
 }

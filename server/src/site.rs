@@ -55,13 +55,14 @@ fn cache_policy(path: &str) -> Option<&'static str> {
 }
 
 /// `backup-doctor-0123456789abcdef_bg.wasm`, `widget-0123456789abcdef.css`:
-/// at least 16 hex digits after the last `-`, then the extension.
+/// at least 8 hex digits after the last `-` (Trunk's hash, which may drop
+/// leading zeros), then the extension.
 fn is_content_hashed(name: &str) -> bool {
     let Some((_, tail)) = name.rsplit_once('-') else {
         return false;
     };
     let digits = tail.bytes().take_while(u8::is_ascii_hexdigit).count();
-    digits >= 16 && matches!(tail.as_bytes().get(digits), Some(b'.' | b'_'))
+    digits >= 8 && matches!(tail.as_bytes().get(digits), Some(b'.' | b'_'))
 }
 
 fn asks_for_the_widget_page(path: &str) -> bool {
@@ -100,6 +101,10 @@ async fn cache_and_build_check(
         HeaderValue::from_static("*"),
     );
     if let Some(policy) = cache_policy(&path) {
+        // A missing or failed file is never kept: a visitor's browser could
+        // otherwise hold a 404 for a hashed name for a year.
+        let ok = response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED;
+        let policy = if ok { policy } else { "no-store" };
         if !response.headers().contains_key(header::CACHE_CONTROL) {
             response
                 .headers_mut()
@@ -120,6 +125,7 @@ mod tests {
             "/backup-doctor-2f1c0a9be8d7c6b5_bg.wasm",
             "/backup-doctor-2f1c0a9be8d7c6b5.js",
             "/widget-00ff00ff00ff00ff.css",
+            "/widget-ff00ff00ff00ff.css",
         ] {
             assert_eq!(cache_policy(path), YEAR, "{path}");
         }
@@ -130,7 +136,7 @@ mod tests {
             "/startup.js",
             "/trees/default.pt-BR.json",
             "/backup-doctor_bg.wasm",
-            "/backup-doctor-2f1c0a9b.js",
+            "/backup-doctor-2f1c0a9.js",
             "/backup-doctor-2f1c0a9be8d7c6b5x.js",
         ] {
             assert_eq!(cache_policy(path), Some("no-cache"), "{path}");

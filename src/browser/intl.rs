@@ -49,11 +49,17 @@ pub fn date(lang: &str, iso: &str) -> String {
     if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
         return iso.to_owned();
     }
-    let when = js_sys::Date::new_with_year_month_day(year, month as i32 - 1, day as i32);
+    // In UTC, and the year set on its own: `Date(y, m, d)` reads 0-99 as
+    // 1900-1999, and a local midnight can be another day in another zone.
+    let when = js_sys::Date::new_0();
+    when.set_utc_full_year_with_month_date(year, month as i32 - 1, day as i32);
     let locales = Array::of1(&JsValue::from_str(lang));
     let format = Intl::DateTimeFormat::new(
         &locales,
-        &options(&[("dateStyle", JsValue::from_str("long"))]),
+        &options(&[
+            ("dateStyle", JsValue::from_str("long")),
+            ("timeZone", JsValue::from_str("UTC")),
+        ]),
     );
     format
         .format()

@@ -23,7 +23,7 @@ pub fn breadcrumb(props: &BreadcrumbProps) -> Html {
         let step = crumb.step;
         let onclick = props.on_rewind.reform(move |_: MouseEvent| step);
         let answer = match (&crumb.answer, crumb.choice) {
-            (Some(label), Choice::Known(_)) => format!("{label} ({})", m.crumb_known),
+            (Some(label), Choice::Known(_)) => m.known_answer(label),
             (Some(label), _) => label.clone(),
             (None, choice) => match choice {
                 Choice::Fixed => m.crumb_fixed,

@@ -130,17 +130,29 @@ fn support_summary(props: &SupportSummaryProps) -> Html {
             });
         })
     };
+    let date_input = use_node_ref();
     let on_none = {
         let last_backup = last_backup.clone();
+        let date_input = date_input.clone();
         Callback::from(move |e: Event| {
             let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-            last_backup.set(if input.checked() {
-                LastBackup::None
-            } else {
-                LastBackup::Unknown
+            // Unticked: the date still in the field counts again.
+            let typed = date_input
+                .cast::<web_sys::HtmlInputElement>()
+                .map(|d| d.value())
+                .filter(|v| !v.is_empty());
+            last_backup.set(match (input.checked(), typed) {
+                (true, _) => LastBackup::None,
+                (false, Some(date)) => LastBackup::On(date),
+                (false, None) => LastBackup::Unknown,
             });
         })
     };
+    // No date after today (the browser's own day).
+    let today = use_memo((), |_| {
+        let iso = String::from(js_sys::Date::new_0().to_iso_string());
+        iso.get(..10).unwrap_or_default().to_owned()
+    });
     let none = *last_backup == LastBackup::None;
     html! {
         <section class="bd-summary" aria-labelledby="bd-summary-heading">
@@ -148,7 +160,8 @@ fn support_summary(props: &SupportSummaryProps) -> Html {
             <p>{ m.summary_hint }</p>
             <div class="bd-field">
                 <label for="bd-last-backup">{ m.last_backup_label }</label>
-                <input id="bd-last-backup" type="date" disabled={none} onchange={on_date} />
+                <input id="bd-last-backup" type="date" ref={date_input} min="2010-01-01"
+                       max={(*today).clone()} disabled={none} onchange={on_date} />
                 <label class="bd-check">
                     <input id="bd-no-last-backup" type="checkbox" checked={none} onchange={on_none} />
                     { m.last_backup_none }
@@ -201,9 +214,10 @@ async fn share(title: &str, text: &str) -> Result<(), ()> {
 }
 
 /// Percent-encodes `text` for a `mailto:` field: everything but letters,
-/// digits and `-._~` (`encodeURIComponent` leaves `!*'()` as they are).
+/// digits and `-._~` (`encodeURIComponent` leaves `!*'()` as they are), and
+/// each line break as CRLF (RFC 6068).
 fn mail_encode(text: &str) -> String {
-    String::from(js_sys::encode_uri_component(text))
+    String::from(js_sys::encode_uri_component(&text.replace('\n', "\r\n")))
         .replace('!', "%21")
         .replace('*', "%2A")
         .replace('\'', "%27")

@@ -114,7 +114,7 @@ pub fn speed_report(props: &SpeedReportProps) -> Html {
     let stopped = match (r.stop_reason, &r.error) {
         (TestEnd::Cancelled, _) => Some(m.cancelled.to_owned()),
         (TestEnd::Interrupted, _) => Some(m.interrupted.to_owned()),
-        (_, Some(e)) => Some(crate::words::speed_error(&m, &e.cause)),
+        (_, Some(e)) => Some(crate::words::speed_error(&m, e)),
         _ => None,
     };
     // The verdict says whether the connection is fine or offline; the list

@@ -209,7 +209,9 @@ pub fn troubleshooter(props: &TroubleshooterProps) -> Html {
     let known_notice = known_answer.map(|crumb| {
         let step = crumb.step;
         let on_change = on_rewind.reform(move |_: MouseEvent| step);
-        let text = m.known_answer_notice(crumb.answer.as_deref().unwrap_or_default());
+        let text = m.known_answer_notice(&crate::words::isolate(
+            crumb.answer.as_deref().unwrap_or_default(),
+        ));
         html! {
             <p class="bd-notice bd-known-notice" role="status">
                 { text }{ " " }
