@@ -12,8 +12,8 @@ use crate::browser::fetch::FetchError;
 use crate::browser::intl::number;
 use crate::messages::Messages;
 
-/// A value from outside (a URL, a setting someone typed) as one unit inside
-/// a sentence of either direction: first-strong isolate … pop directional
+/// A value from outside (a URL, a setting someone typed) or a figure with
+/// its unit ("3 GB") as one unit inside a sentence of either direction: first-strong isolate … pop directional
 /// isolate. Its own direction controls end at the isolate's end, so a
 /// hostile U+202E cannot turn the rest of the sentence around.
 pub fn isolate(value: &str) -> String {
@@ -64,34 +64,32 @@ pub fn speed_error(m: &Messages, error: &TestError) -> String {
         number(m.code, s, 0)
     };
     let megabytes = |bytes: u64| number(m.code, bytes as f64 / 1e6, 1);
-    let upload = error.phase == Phase::Upload;
-    match (&error.cause, upload) {
-        (SpeedTestError::ServerStatus { status }, false) => {
-            m.speed_error_status(&status.to_string())
-        }
-        (SpeedTestError::ServerStatus { status }, true) => {
-            m.speed_error_upload_status(&status.to_string())
-        }
-        (SpeedTestError::Dropped { after_bytes }, false) => {
-            m.speed_error_dropped(&megabytes(*after_bytes))
-        }
-        (SpeedTestError::Dropped { after_bytes }, true) => {
-            m.speed_error_upload_dropped(&megabytes(*after_bytes))
-        }
-        (SpeedTestError::NoData { silent_ms }, false) => {
-            m.speed_error_no_data(&seconds(*silent_ms))
-        }
-        (SpeedTestError::NoData { silent_ms }, true) => {
-            m.speed_error_upload_no_data(&seconds(*silent_ms))
-        }
-        (SpeedTestError::TimedOut { after_ms }, false) => {
-            m.speed_error_timed_out(&seconds(*after_ms))
-        }
-        (SpeedTestError::TimedOut { after_ms }, true) => {
-            m.speed_error_upload_timed_out(&seconds(*after_ms))
-        }
-        (SpeedTestError::Blocked, false) => m.speed_error_blocked.to_owned(),
-        (SpeedTestError::Blocked, true) => m.speed_error_upload_blocked.to_owned(),
+    // The same five sentences, for a failed download or a failed upload.
+    type Said = fn(&Messages, &str) -> String;
+    let (status, dropped, no_data, timed_out, blocked): (Said, Said, Said, Said, &str) =
+        if error.phase == Phase::Upload {
+            (
+                Messages::speed_error_upload_status,
+                Messages::speed_error_upload_dropped,
+                Messages::speed_error_upload_no_data,
+                Messages::speed_error_upload_timed_out,
+                m.speed_error_upload_blocked,
+            )
+        } else {
+            (
+                Messages::speed_error_status,
+                Messages::speed_error_dropped,
+                Messages::speed_error_no_data,
+                Messages::speed_error_timed_out,
+                m.speed_error_blocked,
+            )
+        };
+    match &error.cause {
+        SpeedTestError::ServerStatus { status: code } => status(m, &code.to_string()),
+        SpeedTestError::Dropped { after_bytes } => dropped(m, &megabytes(*after_bytes)),
+        SpeedTestError::NoData { silent_ms } => no_data(m, &seconds(*silent_ms)),
+        SpeedTestError::TimedOut { after_ms } => timed_out(m, &seconds(*after_ms)),
+        SpeedTestError::Blocked => blocked.to_owned(),
     }
 }
 

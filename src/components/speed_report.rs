@@ -15,6 +15,7 @@ use yew::prelude::*;
 
 use crate::browser::intl;
 use crate::messages::{use_locale, Messages};
+use crate::words::isolate;
 
 #[derive(Properties, PartialEq)]
 pub struct SpeedReportProps {
@@ -190,8 +191,8 @@ fn verdict_text(m: &Messages, lang: &str, r: &SpeedResult, size: Option<f64>) ->
     let timed = |sentence: fn(&Messages, &str, &str) -> String, e: &BackupEstimate| {
         sentence(
             m,
-            &isolated(&gigabytes(lang, size.unwrap_or_default())),
-            &isolated(&intl::duration(
+            &isolate(&gigabytes(lang, size.unwrap_or_default())),
+            &isolate(&intl::duration(
                 m,
                 human_duration_range(e.low_hours, e.high_hours),
             )),
@@ -207,13 +208,6 @@ fn verdict_text(m: &Messages, lang: &str, r: &SpeedResult, size: Option<f64>) ->
         Verdict::FastEnough { estimate: Some(e) } => timed(Messages::verdict_fast, &e),
         Verdict::FastEnough { estimate: None } => m.verdict_fast_no_size.to_owned(),
     }
-}
-
-/// A figure with its unit kept together inside a sentence of either
-/// direction (first-strong isolate … pop directional isolate), so an
-/// Arabic sentence never reads "GB 3".
-fn isolated(figure: &str) -> String {
-    format!("\u{2068}{figure}\u{2069}")
 }
 
 /// "3 GB", the number worded by the browser for the language.
