@@ -30,7 +30,9 @@ try {
   mkdirSync(out, { recursive: true });
   for (const lang of tree.langs.filter((l) => l !== "en")) {
     const langs = ["en", lang];
-    const one = { ...keep(tree, langs), langs };
+    // Path tests are for authors (the studio, `cargo xtask tree check`).
+    const { tests: _tests, ...rest } = keep(tree, langs);
+    const one = { ...rest, langs };
     writeFileSync(resolve(out, `default.${lang}.json`), JSON.stringify(one));
   }
   writeFileSync(resolve(out, "default.json"), readFileSync(resolve(root, "core/trees/default.json")));

@@ -114,7 +114,7 @@ impl Config {
                         value: shorten(value),
                     }),
                 },
-                "tree" => match checked_url(value) {
+                "tree" => match checked_url(value).or_else(|| blob_url(value)) {
                     Some(url) => config.tree = Some(url),
                     None => problems.push(ConfigProblem::Invalid {
                         setting: Setting::Tree,
@@ -168,6 +168,16 @@ pub fn supported_lang(code: &str) -> Option<String> {
 /// Accepts absolute http(s) URLs and same-origin paths; refuses other
 /// schemes (`javascript:`, `data:`) and anything with control characters
 /// or backslashes (browsers read `/\host` as `//host`, another origin).
+/// A tree may also come as a `blob:` URL of a web page: text a page of the
+/// widget's own origin made (the studio's preview hands the widget its
+/// edited tree this way); the browser refuses another origin's.
+fn blob_url(value: &str) -> Option<String> {
+    let rest = value.strip_prefix("blob:")?;
+    checked_url(rest)
+        .filter(|url| url.starts_with("http"))
+        .map(|_| value.to_owned())
+}
+
 fn checked_url(value: &str) -> Option<String> {
     if value
         .chars()
@@ -224,10 +234,19 @@ mod tests {
     }
 
     #[test]
+    fn a_tree_may_come_as_a_blob_url_of_a_web_page() {
+        let url = "blob:http://127.0.0.1:8080/0d6c5c38-1b1a-4c8e-9d6e-3c2b1f0e9a11";
+        let (c, p) = Config::from_pairs([("tree", url)]);
+        assert_eq!((c.tree.as_deref(), p.len()), (Some(url), 0));
+    }
+
+    #[test]
     fn bad_values_fall_back_and_are_reported() {
         let (c, p) = Config::from_pairs([
             ("theme", "purple"),
             ("tree", "javascript:alert(1)"),
+            ("tree", "blob:javascript:alert(1)"),
+            ("speedtest", "blob:http://127.0.0.1/x"),
             ("speedtest", "//evil.example"),
             ("lang", "xx"),
             ("colour", "red"),
@@ -243,6 +262,14 @@ mod tests {
                 ConfigProblem::Invalid {
                     setting: Setting::Tree,
                     value: "javascript:alert(1)".into()
+                },
+                ConfigProblem::Invalid {
+                    setting: Setting::Tree,
+                    value: "blob:javascript:alert(1)".into()
+                },
+                ConfigProblem::Invalid {
+                    setting: Setting::Speedtest,
+                    value: "blob:http://127.0.0.1/x".into()
                 },
                 ConfigProblem::Invalid {
                     setting: Setting::Speedtest,

@@ -111,3 +111,13 @@ fn default_tree_has_both_kinds_of_outcome_and_a_speed_test() {
         .collect();
     assert_eq!(outcome_kinds.len(), 2, "{outcome_kinds:?}");
 }
+
+#[test]
+fn every_path_test_of_the_default_tree_passes() {
+    let tree = Tree::from_json(include_str!("../trees/default.json")).expect("valid");
+    let results = tree.run_path_tests();
+    assert!(results.len() >= 8);
+    for result in results {
+        assert_eq!(result.failure, None, "{}", result.name);
+    }
+}

@@ -19,10 +19,28 @@ pub fn check(file: &str) -> TaskResult {
             for warning in tree.warnings() {
                 eprintln!("warning: {warning}");
             }
+            let results = tree.run_path_tests();
+            for result in &results {
+                match &result.failure {
+                    None => eprintln!("path test passed: {}", result.name),
+                    Some(failure) => eprintln!(
+                        "path test FAILED: {} (/tests/{}): {failure}",
+                        result.name, result.index
+                    ),
+                }
+            }
+            let failed = results.iter().filter(|r| r.failure.is_some()).count();
+            if failed > 0 {
+                return Err(format!(
+                    "{file}: {failed} of {} path tests failed",
+                    results.len()
+                ));
+            }
             eprintln!(
-                "{file}: valid ({} nodes, {} warnings). Mermaid:",
+                "{file}: valid ({} nodes, {} warnings, {} path tests passed). Mermaid:",
                 tree.tree().nodes.len(),
-                tree.warnings().len()
+                tree.warnings().len(),
+                results.len()
             );
             println!("{}", mermaid::to_mermaid(&tree, "en"));
             Ok(())
@@ -183,5 +201,23 @@ mod tests {
         std::fs::write(&file, r#"{"format": 1, "id": "x", "revision": "1", "langs": ["en"], "start": "nope", "nodes": []}"#).unwrap();
         let err = check(&file.to_string_lossy()).unwrap_err();
         assert!(err.contains("nope"), "{err}");
+    }
+
+    #[test]
+    fn a_failing_path_test_fails_the_check() {
+        let dir = std::env::temp_dir().join(format!("xtask-tree-tests-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("walks.json");
+        std::fs::write(
+            &file,
+            r#"{"format": 2, "id": "x", "revision": "1", "langs": ["en"], "start": "q", "nodes": [
+              {"id": "q", "type": "question", "title": {"en": "Q"}, "answers": [{"label": {"en": "A"}, "next": "end"}]},
+              {"id": "end", "type": "outcome", "outcome": "resolved", "title": {"en": "Done"}}],
+              "tests": [{"name": "good", "answers": ["A"], "reaches": "end"},
+                        {"name": "bad", "answers": ["B"], "reaches": "end"}]}"#,
+        )
+        .unwrap();
+        let err = check(&file.to_string_lossy()).unwrap_err();
+        assert!(err.contains("1 of 2 path tests failed"), "{err}");
     }
 }

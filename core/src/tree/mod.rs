@@ -19,8 +19,12 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 mod copies;
+pub mod coverage;
 mod graph;
+pub mod layout;
+pub mod locate;
 pub mod mermaid;
+pub mod path_tests;
 pub mod paths;
 mod problem;
 mod rules;
@@ -69,6 +73,10 @@ pub struct Tree {
     pub start: NodeId,
     /// All nodes, in the author's order.
     pub nodes: Vec<Node>,
+    /// Walks that must reach a given step ([`path_tests`]); the widget
+    /// ignores them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tests: Vec<path_tests::PathTest>,
 }
 
 /// The id of a node, unique within its tree.

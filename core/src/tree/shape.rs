@@ -9,6 +9,7 @@
 
 use serde_json::{Map, Value};
 
+use super::path_tests::PathTest;
 use super::problem::{Problem, ProblemKind, Severity};
 use super::{Node, NodeId, Risk, RouteCondition, READABLE_FORMATS};
 
@@ -22,6 +23,8 @@ pub(super) struct Draft {
     pub start: Option<NodeId>,
     /// One entry per element of `nodes`, in file order.
     pub nodes: Vec<DraftNode>,
+    /// The path tests, when every one of them has the right shape.
+    pub tests: Vec<PathTest>,
     /// False when `format` is not [`FORMAT_VERSION`]: nothing else is checked,
     /// since another format's fields mean other things.
     pub readable: bool,
@@ -51,6 +54,12 @@ enum Shape {
     Risk,
     Notes,
     Ids,
+    /// A free, non-empty string (a path test's name).
+    Label,
+    /// A list of strings (a path test's answers).
+    Labels,
+    /// A whole number of at least 1.
+    Count,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -138,7 +147,16 @@ const NOTE: &[Field] = &[
     opt("unless_done", Shape::Ids),
 ];
 
-const TREE_FIELDS: &[&str] = &["format", "id", "revision", "langs", "start", "nodes"];
+const PATH_TEST: &[Field] = &[
+    req("name", Shape::Label),
+    req("answers", Shape::Labels),
+    req("reaches", Shape::Id),
+    opt("max_screens", Shape::Count),
+];
+
+const TREE_FIELDS: &[&str] = &[
+    "format", "id", "revision", "langs", "start", "nodes", "tests",
+];
 const NODE_TYPES: &[&str] = &["question", "fix", "speed_test", "outcome"];
 
 /// Collects problems with the node they belong to.
@@ -242,7 +260,44 @@ pub(super) fn read(value: &Value, problems: &mut Vec<Problem>) -> Draft {
         }
         Some(other) => report.push("/nodes", wrong("a list of nodes", other)),
     }
+    if let Some(tests) = object.get("tests") {
+        draft.tests = read_tests(tests, &mut report);
+    }
     draft
+}
+
+/// The optional `tests` list ([`PathTest`]), checked like a node's lists.
+fn read_tests(value: &Value, report: &mut Report<'_>) -> Vec<PathTest> {
+    let Some(items) = value.as_array() else {
+        report.push("/tests", wrong("a list of path tests", value));
+        return Vec::new();
+    };
+    let before = report.problems.len();
+    for (i, item) in items.iter().enumerate() {
+        let at = format!("/tests/{i}");
+        match item.as_object() {
+            Some(object) => check_object(object, PATH_TEST, false, false, &at, report),
+            None => report.push(
+                &at,
+                wrong(
+                    "a path test like {\"name\": \"...\", \"answers\": [...], \"reaches\": \"...\"}",
+                    item,
+                ),
+            ),
+        }
+    }
+    if report.problems.len() > before {
+        return Vec::new();
+    }
+    serde_json::from_value(value.clone()).unwrap_or_else(|error| {
+        report.push(
+            "/tests",
+            ProblemKind::BadValue {
+                reason: error.to_string(),
+            },
+        );
+        Vec::new()
+    })
 }
 
 fn string_field(
@@ -479,6 +534,31 @@ fn check_value(value: &Value, shape: Shape, path: &str, copy: bool, report: &mut
                 report.push(path, wrong("true or false", value));
             }
         }
+        Shape::Label => match value.as_str() {
+            Some(name) if name.trim().is_empty() => report.push(
+                path,
+                ProblemKind::BadValue {
+                    reason: "the name must not be empty".to_owned(),
+                },
+            ),
+            Some(_) => {}
+            None => report.push(path, wrong("a string", value)),
+        },
+        Shape::Labels => match value.as_array() {
+            Some(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    if !item.is_string() {
+                        report.push(&format!("{path}/{i}"), wrong("a string", item));
+                    }
+                }
+            }
+            None => report.push(path, wrong("a list of answers like [\"Android\"]", value)),
+        },
+        Shape::Count => {
+            if !value.as_u64().is_some_and(|n| n >= 1) {
+                report.push(path, wrong("a whole number of at least 1", value));
+            }
+        }
     }
 }
 
@@ -629,6 +709,7 @@ mod tests {
             ("Route", ROUTE),
             ("KnownAnswer", KNOWN),
             ("Note", NOTE),
+            ("PathTest", PATH_TEST),
         ] {
             assert_eq!(keys(&defs[def]), names(table, &[]), "{def} fields");
             assert_eq!(listed(&defs[def]), required(table, &[]), "{def} required");

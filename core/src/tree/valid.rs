@@ -92,6 +92,7 @@ impl Tree {
                 langs,
                 start,
                 nodes,
+                tests: draft.tests,
             },
             problems,
         ))
