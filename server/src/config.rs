@@ -9,6 +9,8 @@ use std::time::Duration;
 
 use clap::Parser;
 
+use crate::insights::{self, InsightsConfig};
+
 /// Default cap on `GET /__down?bytes=N`: 1 GiB.
 pub const DEFAULT_MAX_DOWN_BYTES: u64 = 1 << 30;
 
@@ -37,6 +39,9 @@ pub struct Config {
     /// A connection that has not sent a whole request head for this long
     /// is closed, so idle or trickling clients cannot pile up.
     pub header_read_timeout: Duration,
+    /// Collect insight beacons (`POST /__insights`) into this database and
+    /// answer the summary to its token; `None`: the endpoints say they are off.
+    pub insights: Option<InsightsConfig>,
 }
 
 /// Default of [`Config::header_read_timeout`].
@@ -57,6 +62,7 @@ impl Default for Config {
             faults: false,
             upload_idle_timeout: DEFAULT_UPLOAD_IDLE_TIMEOUT,
             header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
+            insights: None,
         }
     }
 }
@@ -92,6 +98,25 @@ pub struct Args {
     /// Expose fault-injection endpoints `/__fault/down` and `/__fault/tree`.
     #[arg(long)]
     pub faults: bool,
+    /// Collect insight beacons at POST /__insights into `sqlite:PATH` (a
+    /// file, created and migrated on start) or `postgres://USER:PASSWORD@HOST/DB`.
+    #[arg(long, value_name = "DATABASE")]
+    pub insights: Option<String>,
+    /// Bearer token that reads GET /__insights/summary; without it, reading
+    /// is refused. At least 16 visible characters.
+    #[arg(
+        long,
+        env = "BACKUP_DOCTOR_INSIGHTS_TOKEN",
+        hide_env_values = true,
+        value_parser = insights::parse_token
+    )]
+    pub insights_token: Option<String>,
+    /// Beacons one client address may send at once (then 429).
+    #[arg(long, default_value_t = insights::DEFAULT_BURST, value_parser = clap::value_parser!(u32).range(1..))]
+    pub insights_burst: u32,
+    /// Beacons one client address regains per minute.
+    #[arg(long, default_value_t = insights::DEFAULT_PER_MINUTE, value_parser = clap::value_parser!(u32).range(1..))]
+    pub insights_per_minute: u32,
 }
 
 impl Args {
@@ -106,6 +131,12 @@ impl Args {
             faults: self.faults,
             upload_idle_timeout: DEFAULT_UPLOAD_IDLE_TIMEOUT,
             header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
+            insights: self.insights.as_ref().map(|database| InsightsConfig {
+                database: database.clone(),
+                token: self.insights_token.clone(),
+                burst: self.insights_burst,
+                per_minute: self.insights_per_minute,
+            }),
         }
     }
 }
@@ -155,8 +186,41 @@ mod tests {
                 faults: true,
                 upload_idle_timeout: DEFAULT_UPLOAD_IDLE_TIMEOUT,
                 header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
+                insights: None,
             }
         );
+    }
+
+    #[test]
+    fn the_insights_flags_reach_the_config() {
+        let args = Args::try_parse_from([
+            "backup-doctor-server",
+            "--insights",
+            "sqlite:insights.db",
+            "--insights-token",
+            "0123456789abcdef",
+            "--insights-burst",
+            "5",
+            "--insights-per-minute",
+            "30",
+        ])
+        .expect("insights flags parse");
+        assert_eq!(
+            args.config().insights,
+            Some(InsightsConfig {
+                database: "sqlite:insights.db".into(),
+                token: Some("0123456789abcdef".into()),
+                burst: 5,
+                per_minute: 30,
+            })
+        );
+    }
+
+    #[test]
+    fn a_short_insights_token_is_refused_at_startup() {
+        let error = Args::try_parse_from(["backup-doctor-server", "--insights-token", "abc"])
+            .expect_err("refused");
+        assert!(error.to_string().contains("at least 16"), "{error}");
     }
 
     #[test]

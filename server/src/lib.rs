@@ -1,6 +1,7 @@
 //! backup-doctor-server: serves the built widget and the speed-test
 //! endpoints it measures against (`/__down`, `/__up`), plus opt-in counters
-//! (`--stats`) and fault injection (`--faults`) for benchmarks and tests.
+//! (`--stats`) and fault injection (`--faults`) for benchmarks and tests,
+//! and the opt-in insights collector (`--insights`, [`insights`]).
 //!
 //! Build the service with [`router`]; run it with [`serve`], which the
 //! `backup-doctor-server` binary wraps with command-line flags ([`Args`]).
@@ -8,6 +9,7 @@
 pub mod config;
 pub mod endpoint_headers;
 pub mod faults;
+pub mod insights;
 pub mod payload;
 pub mod site;
 pub mod speedtest;
@@ -17,16 +19,20 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::extract::ConnectInfo;
 use axum::http::StatusCode;
 use axum::middleware;
 use axum::response::Response;
 use axum::routing::{any, get, post};
-use axum::Router;
+use axum::{Extension, Router};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
+use tower::Layer;
 use tower_http::timeout::RequestBodyTimeoutLayer;
+
+use crate::insights::Insights;
 
 pub use crate::config::{
     Args, Config, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_MAX_DOWN_BYTES, DEFAULT_MAX_UP_BYTES,
@@ -56,6 +62,17 @@ pub fn router(config: Config) -> Router {
 /// The whole service, counting into `stats` (so a caller can read the
 /// counters without going through `/__stats`).
 pub fn router_with_stats(config: Config, stats: Arc<Stats>) -> Router {
+    router_with_insights(config, stats, None)
+}
+
+/// The whole service, counting into `stats`, with the insights collector
+/// (opened with [`Insights::open`] from `config.insights`) when there is one.
+/// Without it the insights endpoints answer 404 saying they are off.
+pub fn router_with_insights(
+    config: Config,
+    stats: Arc<Stats>,
+    insights: Option<Insights>,
+) -> Router {
     let site = site::router(&config);
     let config_upload_idle = config.upload_idle_timeout;
     let state = AppState {
@@ -75,6 +92,14 @@ pub fn router_with_stats(config: Config, stats: Arc<Stats>) -> Router {
             .route("/__stats", any(stats_disabled))
             .route("/__stats/{*rest}", any(stats_disabled));
     }
+    match &insights {
+        Some(insights) => endpoints = endpoints.merge(insights.routes(config_upload_idle)),
+        None => {
+            endpoints = endpoints
+                .route("/__insights", any(insights_disabled))
+                .route("/__insights/{*rest}", any(insights_disabled));
+        }
+    }
     if state.config.faults {
         endpoints = endpoints.merge(faults::routes());
     } else {
@@ -90,6 +115,13 @@ async fn stats_disabled() -> Response {
     speedtest::plain_text(
         StatusCode::NOT_FOUND,
         "the stats endpoints are off; start the server with --stats to use them".into(),
+    )
+}
+
+async fn insights_disabled() -> Response {
+    speedtest::plain_text(
+        StatusCode::NOT_FOUND,
+        "insights are off; start the server with --insights sqlite:PATH (or postgres://...) to collect them".into(),
     )
 }
 
@@ -126,15 +158,24 @@ fn tune_socket(stream: &tokio::net::TcpStream) {
 }
 
 /// Serves `config` on `listener` until `shutdown` completes, then lets open
-/// responses finish for up to [`SHUTDOWN_GRACE`].
-///
+/// responses finish for up to [`SHUTDOWN_GRACE`]. Opens the insights
+/// database first when `config.insights` asks for one.
 pub async fn serve(
     listener: TcpListener,
     config: Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let header_read_timeout = config.header_read_timeout;
-    serve_router(listener, router(config), header_read_timeout, shutdown).await
+    let insights = match &config.insights {
+        Some(wanted) => Some(
+            Insights::open(wanted)
+                .await
+                .map_err(std::io::Error::other)?,
+        ),
+        None => None,
+    };
+    let app = router_with_insights(config, Arc::new(Stats::default()), insights);
+    serve_router(listener, app, header_read_timeout, shutdown).await
 }
 
 /// Serves `app` (from [`router`] or [`router_with_stats`]) like [`serve`].
@@ -155,9 +196,9 @@ pub async fn serve_router(
     let graceful = GracefulShutdown::new();
     tokio::pin!(shutdown);
     loop {
-        let stream = tokio::select! {
+        let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _peer)) => stream,
+                Ok(accepted) => accepted,
                 Err(e) => {
                     // Out of file descriptors or a connection reset before
                     // it was accepted: wait a moment, keep serving.
@@ -169,7 +210,9 @@ pub async fn serve_router(
             () = &mut shutdown => break,
         };
         tune_socket(&stream);
-        let service = TowerToHyperService::new(app.clone());
+        // The peer's address, for the insights rate limit (never stored).
+        let app = Extension(ConnectInfo(peer)).layer(app.clone());
+        let service = TowerToHyperService::new(app);
         let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
         tokio::spawn(async move {
             // A client that goes away mid-response is routine, not an error.

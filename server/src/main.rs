@@ -4,7 +4,10 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use backup_doctor_server::{serve, Args};
+use std::sync::Arc;
+
+use backup_doctor_server::insights::Insights;
+use backup_doctor_server::{router_with_insights, serve_router, Args, Stats};
 use clap::Parser;
 use tokio::net::TcpListener;
 
@@ -35,6 +38,27 @@ async fn main() -> ExitCode {
             config.dist.display()
         );
     }
+    let insights = match &config.insights {
+        None => None,
+        Some(wanted) => match Insights::open(wanted).await {
+            Ok(insights) => {
+                eprintln!(
+                    "backup-doctor: insights: collecting beacons at POST /__insights into {}",
+                    insights.store().backend()
+                );
+                if !insights.reading_enabled() {
+                    eprintln!(
+                        "backup-doctor: insights: no --insights-token (or BACKUP_DOCTOR_INSIGHTS_TOKEN), so GET /__insights/summary refuses every request"
+                    );
+                }
+                Some(insights)
+            }
+            Err(error) => {
+                eprintln!("backup-doctor: {error}");
+                return ExitCode::FAILURE;
+            }
+        },
+    };
     let mut stdout = std::io::stdout().lock();
     let announced = writeln!(stdout, "backup-doctor listening on http://{address}/")
         .and_then(|()| stdout.flush());
@@ -43,7 +67,9 @@ async fn main() -> ExitCode {
         eprintln!("backup-doctor: cannot write the startup line: {error}");
         return ExitCode::FAILURE;
     }
-    match serve(listener, config, shutdown_signal()).await {
+    let header_read_timeout = config.header_read_timeout;
+    let app = router_with_insights(config, Arc::new(Stats::default()), insights);
+    match serve_router(listener, app, header_read_timeout, shutdown_signal()).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("backup-doctor: server stopped: {error}");
