@@ -7,7 +7,7 @@ use std::process::Command;
 
 use crate::cmd::{self, command, run_tee};
 use crate::server::ServerProcess;
-use crate::{engines, tools, tree, widget, TaskResult};
+use crate::{engines, postgres, tools, tree, widget, TaskResult};
 
 /// What one layer did.
 struct LayerReport {
@@ -19,7 +19,12 @@ struct LayerReport {
 
 pub fn run_all() -> TaskResult {
     tools::ensure_all()?;
-    let mut reports = vec![lint()?, native()?, browser_in(Browser::Chromium)?];
+    let mut reports = vec![
+        lint()?,
+        native()?,
+        insights_on_postgres()?,
+        browser_in(Browser::Chromium)?,
+    ];
     reports.push(browser_in(Browser::Firefox)?);
     reports.extend(end_to_end(EndToEnd::All)?);
     summarize(&reports)
@@ -30,6 +35,18 @@ pub fn run_all() -> TaskResult {
 pub fn run_engines() -> TaskResult {
     tools::ensure_all()?;
     let reports = end_to_end(EndToEnd::OtherEngines)?;
+    summarize(&reports)
+}
+
+/// `cargo xtask test insights`: the insights suite on SQLite and on a
+/// PostgreSQL set up here, for work on the collector.
+pub fn run_insights() -> TaskResult {
+    let mut sqlite = native_cargo("test", &["--all-features", "--test", "insights"]);
+    sqlite.env_remove("BACKUP_DOCTOR_TEST_POSTGRES");
+    let reports = [
+        cargo_test_layer("insights on SQLite", &mut sqlite)?,
+        insights_on_postgres()?,
+    ];
     summarize(&reports)
 }
 
@@ -108,6 +125,28 @@ fn lint() -> TaskResult<LayerReport> {
 fn native() -> TaskResult<LayerReport> {
     let mut c = native_cargo("test", &["--all-features"]);
     cargo_test_layer("native (core, server, xtask)", &mut c)
+}
+
+/// The insights suite again, on a PostgreSQL database set up here (the
+/// native layer ran it on SQLite alone). Same packages and features as the
+/// native layer, so nothing is rebuilt.
+fn insights_on_postgres() -> TaskResult<LayerReport> {
+    const NAME: &str = "insights on PostgreSQL";
+    let url = match postgres::fresh_database("backup_doctor_test") {
+        Ok(url) => url,
+        Err(e) => {
+            eprintln!("xtask: cannot set up PostgreSQL for the insights tests: {e}");
+            return Ok(LayerReport {
+                name: NAME,
+                passed: 0,
+                failed: 1,
+                ok: false,
+            });
+        }
+    };
+    let mut c = native_cargo("test", &["--all-features", "--test", "insights"]);
+    c.env("BACKUP_DOCTOR_TEST_POSTGRES", url);
+    cargo_test_layer(NAME, &mut c)
 }
 
 /// Where wasm-bindgen-test runs the widget's tests.

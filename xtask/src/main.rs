@@ -7,12 +7,14 @@
 
 mod audit;
 mod bench;
+mod bench_insights;
 mod bench_load;
 mod bench_speed;
 mod cmd;
 mod engines;
 mod fuzz;
 mod layers;
+mod postgres;
 mod server;
 mod tools;
 mod tree;
@@ -25,11 +27,13 @@ usage: cargo xtask <command>
 
   serve [--host H] [--port P]   build the release widget and serve it with the
                                 speed-test endpoints (default 127.0.0.1:8080)
-  test                          run every test layer: lint, native, browser
-                                (wasm-bindgen-test in Chromium and Firefox),
+  test                          run every test layer: lint, native, insights
+                                on PostgreSQL, browser (wasm-bindgen-test in
+                                Chromium and Firefox),
                                 end-to-end (Playwright), other engines
                                 (WebKit and Firefox over WebDriver)
   test engines                  the other-engines layer alone
+  test insights                 the insights suite on SQLite and PostgreSQL
   build                         build the release widget into dist/
   bench size                    gzipped size of everything the page downloads
   bench speed [--markdown] [--runs N] [--no-anchor] [--link DOWN[/UP]/RTT_MS]
@@ -37,6 +41,10 @@ usage: cargo xtask <command>
                                 kernel-shaped links against curl and
                                 @cloudflare/speedtest (root)
   bench load                    the endpoint server under concurrent load
+  bench insights [--seconds N] [--clients N] [--no-postgres]
+                                the insights collector under load, on SQLite
+                                and PostgreSQL: beacons/s, p50/p99, nothing
+                                lost, memory
   fuzz [--seconds N]            fuzz tree parsing, session state and trails
   audit axe                     axe-core on every step, 6 languages, 2 themes
   audit lighthouse              Lighthouse mobile scores of the served page
@@ -52,10 +60,12 @@ fn main() -> ExitCode {
         ["serve", rest @ ..] => widget::serve(rest),
         ["test"] => layers::run_all(),
         ["test", "engines"] => layers::run_engines(),
+        ["test", "insights"] => layers::run_insights(),
         ["build"] => widget::build_release().map(|_| ()),
         ["bench", "size"] => bench::size(),
         ["bench", "speed", rest @ ..] => bench_speed::run(rest),
         ["bench", "load", rest @ ..] => bench_load::run(rest),
+        ["bench", "insights", rest @ ..] => bench_insights::run(rest),
         ["fuzz", rest @ ..] => fuzz::run(rest),
         ["audit", rest @ ..] => audit::run_audit(rest),
         ["tree", "check", file] => tree::check(file),

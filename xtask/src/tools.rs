@@ -147,7 +147,7 @@ pub fn ensure_engines() -> TaskResult {
 
 /// `apt-get install -y PACKAGES` (through sudo unless root), after an
 /// update of the package lists.
-fn apt_install(packages: &[&str]) -> TaskResult {
+pub fn apt_install(packages: &[&str]) -> TaskResult {
     let as_root = output(&mut command("id", &["-u"])).is_some_and(|s| s.trim() == "0");
     let (program, prefix): (&str, &[&str]) = if as_root {
         ("apt-get", &[])
