@@ -28,6 +28,11 @@ impl ProgressStore {
         }
     }
 
+    /// A store under any key (the studio's draft).
+    pub fn with_key(key: impl Into<String>) -> Self {
+        Self { key: key.into() }
+    }
+
     fn storage() -> Result<Storage, StorageError> {
         web_sys::window()
             .ok_or(StorageError::Unavailable)?

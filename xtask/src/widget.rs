@@ -6,7 +6,8 @@ use crate::cmd::{self, command, run};
 use crate::server::ServerProcess;
 use crate::{tools, TaskResult};
 
-/// Builds the release widget into `dist/` and the release server binary.
+/// Builds the release widget into `dist/`, the studio into `dist/studio/`
+/// and the release server binary.
 /// Returns the dist directory.
 pub fn build_release() -> TaskResult<PathBuf> {
     tools::ensure_build_tools()?;
@@ -15,6 +16,13 @@ pub fn build_release() -> TaskResult<PathBuf> {
     // Trunk's own log is chatty on success; warnings and errors still show.
     trunk.env("RUST_LOG", "warn");
     run(&mut trunk)?;
+    // The authors' studio, into dist/studio/ (studio/Trunk.toml), after the
+    // widget's build has cleaned dist/.
+    let mut studio = command("trunk", &["build", "--release"]);
+    studio.current_dir(cmd::root().join("studio"));
+    studio.env("PATH", cmd::tool_path());
+    studio.env("RUST_LOG", "warn");
+    run(&mut studio)?;
     // embed.js learns the content-hashed names of the glue, wasm and CSS.
     run(command("node", &["tools/stamp-embed.mjs", "dist"]).current_dir(cmd::root()))?;
     // Brotli and gzip copies beside each file, sent as they are.

@@ -68,10 +68,9 @@ pub fn locate<'a>(
     scanner.skip_space();
     scanner.value(None);
     let offsets = scanner.found;
-    let mut spans = HashMap::new();
-    let positions = Positions::new(json);
-    for pointer in asked {
-        let mut prefix = pointer;
+    let mut ranges = Vec::new();
+    for pointer in &asked {
+        let mut prefix = *pointer;
         let range = loop {
             if let Some(range) = offsets.get(prefix) {
                 break Some(*range);
@@ -81,11 +80,15 @@ pub fn locate<'a>(
                 None => break None,
             }
         };
-        if let Some((start, end)) = range {
-            spans.insert(pointer.to_owned(), positions.span(start, end));
+        if let Some(range) = range {
+            ranges.push(((*pointer).to_owned(), range));
         }
     }
-    spans
+    let places = Positions::new(json, ranges.iter().flat_map(|(_, (s, e))| [*s, *e]));
+    ranges
+        .into_iter()
+        .map(|(pointer, (start, end))| (pointer, places.span(start, end)))
+        .collect()
 }
 
 /// The place of a byte offset (a JSON syntax error's line and column turned
@@ -108,30 +111,51 @@ pub fn at_line_column(json: &str, line: usize, column: usize) -> Span {
         .chars()
         .next()
         .map_or(offset, |c| offset + c.len_utf8());
-    Positions::new(json).span(offset, end)
+    Positions::new(json, [offset, end]).span(offset, end)
 }
 
-/// Line starts and UTF-16 counts, for turning byte offsets into places.
+/// Line starts, and the UTF-16 count at each offset asked for, found in
+/// one pass over the text (counting from the start for every place would
+/// make a hundred problems in a large file take a visible moment).
 struct Positions<'a> {
     text: &'a str,
     line_starts: Vec<usize>,
+    utf16: HashMap<usize, usize>,
 }
 
 impl<'a> Positions<'a> {
-    fn new(text: &'a str) -> Self {
+    fn new(text: &'a str, offsets: impl IntoIterator<Item = usize>) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        Positions { text, line_starts }
+        let mut wanted: Vec<usize> = offsets.into_iter().collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        let mut utf16 = HashMap::with_capacity(wanted.len());
+        let mut units = 0;
+        let mut next = wanted.iter().peekable();
+        for (at, c) in text
+            .char_indices()
+            .chain(std::iter::once((text.len(), ' ')))
+        {
+            while next.next_if(|&&w| w <= at).is_some_and(|&w| {
+                utf16.insert(w, units);
+                true
+            }) {}
+            if next.peek().is_none() {
+                break;
+            }
+            units += c.len_utf16();
+        }
+        Positions {
+            text,
+            line_starts,
+            utf16,
+        }
     }
 
     fn span(&self, start: usize, end: usize) -> Span {
         let line = self.line_starts.partition_point(|&s| s <= start);
         let line_start = self.line_starts[line - 1];
-        let utf16 = |to: usize| -> usize {
-            self.text
-                .get(..to)
-                .map_or(0, |s| s.chars().map(char::len_utf16).sum())
-        };
         Span {
             start,
             end,
@@ -140,8 +164,8 @@ impl<'a> Positions<'a> {
                 .text
                 .get(line_start..start)
                 .map_or(1, |s| s.chars().count() + 1),
-            start_utf16: utf16(start),
-            end_utf16: utf16(end),
+            start_utf16: self.utf16.get(&start).copied().unwrap_or(0),
+            end_utf16: self.utf16.get(&end).copied().unwrap_or(0),
         }
     }
 }
