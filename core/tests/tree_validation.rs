@@ -171,14 +171,14 @@ fn unknown_start() {
 }
 
 #[test]
-fn unreachable_node() {
+fn an_unreachable_node_is_a_warning_and_the_tree_still_works() {
     let (name, json) = fixture!("unreachable.json");
-    let errors = refused(name, json);
-    assert_eq!(errors.problems.len(), 1, "{errors}");
-    assert_eq!(
-        at(&errors, "/nodes/5", Some("orphan")).kind,
-        ProblemKind::Unreachable
-    );
+    let tree = Tree::from_json(json).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let warnings = tree.warnings();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert_eq!(warnings[0].path, "/nodes/5");
+    assert_eq!(warnings[0].kind, ProblemKind::Unreachable);
+    assert_eq!(warnings[0].severity, Severity::Warning);
 }
 
 #[test]

@@ -87,7 +87,7 @@ pub enum ProblemKind {
         /// The id referred to.
         target: NodeId,
     },
-    /// No path from `start` leads to this node.
+    /// No path from `start` leads to this node (a warning: it is never shown).
     Unreachable,
     /// A node that is not an outcome but has no way out (a question with no answers).
     NoWayForward,
@@ -163,7 +163,9 @@ impl ProblemKind {
     /// The severity this kind always has.
     pub fn severity(&self) -> Severity {
         match self {
-            ProblemKind::MissingTranslation { .. } => Severity::Warning,
+            // A step not linked yet is work in progress, not a broken tree:
+            // nobody can reach it, so nobody can be harmed by it.
+            ProblemKind::MissingTranslation { .. } | ProblemKind::Unreachable => Severity::Warning,
             _ => Severity::Error,
         }
     }
