@@ -105,10 +105,11 @@ pub fn router_with_insights(
     } else {
         endpoints = endpoints.route("/__fault/{*rest}", any(faults_disabled));
     }
-    endpoints
-        .layer(middleware::from_fn(endpoint_headers::endpoint_headers))
-        .with_state(state)
-        .fallback_service(site)
+    let mut app = endpoints.layer(middleware::from_fn(endpoint_headers::endpoint_headers));
+    if insights.is_some() {
+        app = app.merge(insights::dashboard::routes());
+    }
+    app.with_state(state).fallback_service(site)
 }
 
 async fn stats_disabled() -> Response {

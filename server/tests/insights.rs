@@ -773,3 +773,51 @@ async fn a_database_that_cannot_be_opened_stops_the_start_with_the_reason() {
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("sqlite:PATH or postgres://"));
 }
+
+#[tokio::test]
+async fn the_dashboard_is_served_with_a_strict_policy_only_when_insights_are_on() {
+    let database = fresh_database(&Backend::Sqlite, "dashboard").await;
+    let clock = TestClock::new(DEC_2);
+    let server = start(with_token(&database), &clock).await;
+    let get = |path: &str| {
+        format!("GET {path} HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n").into_bytes()
+    };
+    let page = exchange(server.address, &get("/insights/")).await;
+    assert_eq!(page.status, 200);
+    assert_eq!(
+        page.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
+    let policy = page.header("content-security-policy").expect("a CSP");
+    assert!(
+        policy.contains("script-src 'self'") && !policy.contains("unsafe-inline"),
+        "{policy}"
+    );
+    assert!(page
+        .body
+        .contains(r#"<script type="module" src="dashboard.js"></script>"#));
+    assert!(!page.body.contains(TOKEN), "the page holds no secret");
+    for (path, content_type) in [
+        ("/insights/dashboard.js", "text/javascript; charset=utf-8"),
+        ("/insights/dashboard.css", "text/css; charset=utf-8"),
+        ("/insights/icon.svg", "image/svg+xml"),
+    ] {
+        let file = exchange(server.address, &get(path)).await;
+        assert_eq!(file.status, 200, "{path}");
+        assert_eq!(file.header("content-type"), Some(content_type), "{path}");
+        assert_eq!(file.header("x-content-type-options"), Some("nosniff"));
+    }
+    let bare = exchange(server.address, &get("/insights")).await;
+    assert_eq!(bare.status, 308);
+    assert_eq!(bare.header("location"), Some("/insights/"));
+    server.stop().await;
+
+    let (address, _) = common::spawn_server(common::endpoints_config()).await;
+    assert_eq!(exchange(address, &get("/insights/")).await.status, 404);
+    assert_eq!(
+        exchange(address, &get("/insights/dashboard.js"))
+            .await
+            .status,
+        404
+    );
+}

@@ -9,6 +9,7 @@
 //! identifying is stored: no address, user agent, cookie or time of day.
 
 pub mod beacon;
+pub mod dashboard;
 pub mod day;
 pub mod limit;
 pub mod store;
