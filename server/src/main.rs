@@ -38,6 +38,11 @@ async fn main() -> ExitCode {
             config.dist.display()
         );
     }
+    if config.insights.is_none() && args.insights_token.is_some() {
+        eprintln!(
+            "backup-doctor: an insights token is set but --insights is not, so nothing is collected or read"
+        );
+    }
     let insights = match &config.insights {
         None => None,
         Some(wanted) => match Insights::open(wanted).await {

@@ -11,7 +11,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
-use backup_doctor_server::insights::{BatchPolicy, Clock, Day, Insights, InsightsConfig};
+use backup_doctor_server::insights::{BatchPolicy, Clock, Day, Insights, InsightsConfig, Store};
 use backup_doctor_server::{router_with_insights, serve_router, Config, Stats};
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -724,6 +724,17 @@ async fn beacons_from_any_page_origin_pass_cors() {
         preflight.header("access-control-allow-headers"),
         Some("content-type")
     );
+    let wrong = exchange(
+        server.address,
+        b"GET /__insights HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n",
+    )
+    .await;
+    assert_eq!(wrong.status, 405);
+    assert!(
+        wrong.body.contains("POST /__insights takes a beacon"),
+        "{}",
+        wrong.body
+    );
     let plain = exchange(
         server.address,
         b"OPTIONS /__insights HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n",
@@ -820,4 +831,50 @@ async fn the_dashboard_is_served_with_a_strict_policy_only_when_insights_are_on(
             .status,
         404
     );
+}
+
+#[tokio::test]
+async fn a_beacon_the_database_refuses_is_not_acknowledged() {
+    for backend in backends() {
+        let database = fresh_database(&backend, "refused").await;
+        let clock = TestClock::new(DEC_2);
+        let server = start(with_token(&database), &clock).await;
+        assert_eq!(
+            server
+                .beacon(&beacon("started", "platform", json!({})))
+                .await
+                .status,
+            204
+        );
+        // Take the table away under the running server.
+        match server.insights.store() {
+            Store::Sqlite(pool) => sqlx::query("DROP TABLE events")
+                .execute(pool)
+                .await
+                .map(|_| ()),
+            Store::Postgres(pool) => sqlx::query("DROP TABLE events")
+                .execute(pool)
+                .await
+                .map(|_| ()),
+        }
+        .expect("drop the table");
+        let answer = server
+            .beacon(&beacon("started", "platform", json!({})))
+            .await;
+        assert_eq!(answer.status, 503, "{backend:?}: {}", answer.body);
+        assert_eq!(answer.header("retry-after"), Some("1"));
+        assert!(
+            answer.body.contains("could not store the beacon"),
+            "{}",
+            answer.body
+        );
+        let summary = get_summary(server.address, "", Some(TOKEN)).await;
+        assert_eq!(summary.status, 500);
+        assert!(
+            summary.body.contains("could not be read"),
+            "{}",
+            summary.body
+        );
+        server.stop().await;
+    }
 }

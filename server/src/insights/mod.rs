@@ -175,11 +175,14 @@ impl Insights {
                 "/__insights",
                 post(receive)
                     .options(allowed)
+                    .fallback(|| wrong_method("POST /__insights takes a beacon"))
                     .layer(RequestBodyTimeoutLayer::new(body_idle_timeout)),
             )
             .route(
                 "/__insights/summary",
-                axum::routing::get(read_summary).options(allowed),
+                axum::routing::get(read_summary)
+                    .options(allowed)
+                    .fallback(|| wrong_method("GET /__insights/summary reads the figures")),
             )
             .with_state(self.clone())
     }
@@ -189,6 +192,19 @@ impl Insights {
 /// answers): which methods there are.
 async fn allowed() -> Response {
     let mut response = StatusCode::NO_CONTENT.into_response();
+    response.headers_mut().insert(
+        header::ALLOW,
+        HeaderValue::from_static("GET, POST, OPTIONS"),
+    );
+    response
+}
+
+/// Any other method: 405, saying which one the path takes.
+async fn wrong_method(what: &'static str) -> Response {
+    let mut response = plain_text(
+        StatusCode::METHOD_NOT_ALLOWED,
+        format!("{what}; no other method is answered here"),
+    );
     response.headers_mut().insert(
         header::ALLOW,
         HeaderValue::from_static("GET, POST, OPTIONS"),
