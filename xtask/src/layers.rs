@@ -95,6 +95,8 @@ fn lint() -> TaskResult<LayerReport> {
                 "clippy",
                 "--package",
                 "backup-doctor",
+                "--package",
+                "backup-doctor-studio",
                 "--target",
                 "wasm32-unknown-unknown",
                 "--all-targets",

@@ -557,7 +557,7 @@ fn check_value(value: &Value, shape: Shape, path: &str, copy: bool, report: &mut
             None => report.push(path, wrong("a list of answers like [\"Android\"]", value)),
         },
         Shape::Count => {
-            if !value.as_u64().is_some_and(|n| n >= 1) {
+            if value.as_u64().is_none_or(|n| n < 1) {
                 report.push(path, wrong("a whole number of at least 1", value));
             }
         }

@@ -61,7 +61,7 @@ fn kind_words(b: &StepBox) -> &'static str {
 }
 
 /// The nodes (by id) a highlight walks through, in order.
-fn walk<'u>(usable: &'u Usable, highlight: Highlight) -> Vec<&'u str> {
+fn walk(usable: &Usable, highlight: Highlight) -> Vec<&str> {
     match highlight {
         Highlight::None => Vec::new(),
         Highlight::Symptom(i) => usable.report.symptoms.get(i).map_or_else(Vec::new, |row| {
