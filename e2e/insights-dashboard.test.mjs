@@ -99,7 +99,9 @@ test("the dashboard asks for the token, keeps it for the tab and draws the walks
   assert.deepEqual(symptom, ["android-symptom:0: 100 % resolved (1 of 1)", "fixed by: android-storage (1)"]);
   const upload = await card.locator("svg.buckets").nth(1).locator("text").allTextContents();
   assert.deepEqual(upload, ["1-5 Mbit/s: 1 ended, 100 % resolved", "not measured: 1 ended, 0 % resolved"]);
-  assert.equal(await card.locator("svg.over-time rect").count(), 3, "one day, three stacked parts");
+  // Three stacked parts per day (one day, unless the walks straddled midnight UTC).
+  const parts = await card.locator("svg.over-time rect").count();
+  assert.ok(parts === 3 || parts === 6, `${parts} parts in the days chart`);
 
   // Readable at phone width: nothing wider than the screen.
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
