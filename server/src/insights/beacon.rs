@@ -501,6 +501,29 @@ mod tests {
     }
 
     #[test]
+    fn every_cut_and_every_flipped_byte_is_refused_or_still_valid_never_a_panic() {
+        let full = STEP.as_bytes();
+        for end in 0..full.len() {
+            assert!(parse(&full[..end]).is_err(), "a beacon cut at byte {end}");
+        }
+        for at in 0..full.len() {
+            for byte in [
+                b'"', b'\\', b'{', b'}', b':', b',', b'0', b' ', 0x00, 0xff, 0xc3,
+            ] {
+                let mut mutated = full.to_vec();
+                mutated[at] = byte;
+                if let Ok(event) = parse(&mutated) {
+                    // Whatever passes still holds to the character sets.
+                    assert!(event.tree.chars().all(is_tree_char), "{event:?}");
+                    assert!(event.node.chars().all(is_node_char), "{event:?}");
+                    assert!(event.revision.chars().all(is_revision_char), "{event:?}");
+                    assert!(is_language_tag(&event.lang), "{event:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn a_body_over_the_cap_is_refused_before_parsing() {
         let body = format!("{STEP}{}", " ".repeat(MAX_BEACON_BYTES));
         assert_eq!(
