@@ -41,16 +41,13 @@ const text = (page) => page.locator("#st-text").inputValue();
  * 400 KB text for minutes) and waits for its check.
  */
 async function edit(page, next) {
-  const before = await page.locator(".st-check").getAttribute("data-check-ms");
+  const before = await page.locator(".st-edit").getAttribute("data-checks");
   await page.locator("#st-text").evaluate((el, value) => {
     el.focus();
     el.value = value;
     el.dispatchEvent(new InputEvent("input", { bubbles: true, inputType: "insertFromPaste" }));
   }, next);
-  await page.waitForFunction((old) => {
-    const el = document.querySelector(".st-check");
-    return el && el.getAttribute("data-check-ms") !== old;
-  }, before);
+  await page.waitForFunction((old) => document.querySelector(".st-edit")?.getAttribute("data-checks") !== old, before);
 }
 
 /** The preview frame's current heading (the step's title). */

@@ -287,7 +287,7 @@ pub fn app() -> Html {
             }
         }
         <div class="st-work">
-            <section class="st-panel st-edit" aria-labelledby="st-edit-title">
+            <section class="st-panel st-edit" aria-labelledby="st-edit-title" data-checks={studio.checks.to_string()}>
                 <h2 id="st-edit-title">{ "Tree file" }</h2>
                 <ProblemList check={check.clone()} on_show={on_show.clone()} />
                 <Editor opened={studio.opened.clone()} opened_count={studio.opened_count}

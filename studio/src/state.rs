@@ -59,6 +59,9 @@ pub struct Studio {
     pub opened_count: u32,
     /// The check of `text`.
     pub check: Shared<Check>,
+    /// How many checks have run (in the page's markup, so a test or a
+    /// benchmark can wait for the next one).
+    pub checks: u32,
     /// The last usable version (maybe of an earlier text).
     pub usable: Option<Shared<Usable>>,
     /// A place to show in the editor, with a counter so that asking for
@@ -99,6 +102,7 @@ impl Studio {
             opened_count: 0,
             usable: check.usable.clone().map(Shared),
             check,
+            checks: 1,
             show: None,
             start_at: None,
             highlight: Highlight::None,
@@ -123,6 +127,7 @@ impl Studio {
         }
         self.text = text;
         self.check = check;
+        self.checks += 1;
         self
     }
 }

@@ -10,6 +10,7 @@ mod bench;
 mod bench_insights;
 mod bench_load;
 mod bench_speed;
+mod bench_studio;
 mod cmd;
 mod engines;
 mod fuzz;
@@ -34,7 +35,8 @@ usage: cargo xtask <command>
                                 (WebKit and Firefox over WebDriver)
   test engines                  the other-engines layer alone
   test insights                 the insights suite on SQLite and PostgreSQL
-  build                         build the release widget into dist/
+  build                         build the release widget into dist/ and the
+                                studio into dist/studio/
   bench size                    gzipped size of everything the page downloads
   bench speed [--markdown] [--runs N] [--no-anchor] [--link DOWN[/UP]/RTT_MS]
                                 download and upload accuracy, time and data on
@@ -45,6 +47,8 @@ usage: cargo xtask <command>
                                 the insights collector under load, on SQLite
                                 and PostgreSQL: beacons/s, p50/p99, nothing
                                 lost, memory
+  bench studio [--edits N]      the studio's check in the browser on three
+                                tree sizes, beside JSON.parse of the same text
   fuzz [--seconds N]            fuzz tree parsing, session state and trails
   audit axe                     axe-core on every step, 6 languages, 2 themes
   audit lighthouse              Lighthouse mobile scores of the served page
@@ -66,6 +70,7 @@ fn main() -> ExitCode {
         ["bench", "speed", rest @ ..] => bench_speed::run(rest),
         ["bench", "load", rest @ ..] => bench_load::run(rest),
         ["bench", "insights", rest @ ..] => bench_insights::run(rest),
+        ["bench", "studio", rest @ ..] => bench_studio::run(rest),
         ["fuzz", rest @ ..] => fuzz::run(rest),
         ["audit", rest @ ..] => audit::run_audit(rest),
         ["tree", "check", file] => tree::check(file),
