@@ -108,7 +108,7 @@ test("a wrong next, an unknown field and an empty translation are each listed wi
   const column = at[0] - broken.lastIndexOf("\n", at[0] - 1);
   assert.equal(await page.locator("#st-cursor").textContent(), `Line ${line}, column ${column}`);
   assert.ok(problems.some((p) => p.includes(`line ${line}:${column}`)), "the listed place is the same");
-  await page.screenshot({ path: artifact("studio-problems.png") });
+  await page.locator(".st-edit").screenshot({ path: artifact("studio-problems.png") });
 
   // Fixed, and the first step's text changed: the preview follows.
   const fixed = JSON.parse(good);
@@ -163,6 +163,7 @@ test("a step chosen in the diagram is selected in the text and opens in the prev
   await page.waitForFunction((es) => document.querySelector("iframe")?.contentDocument?.body?.textContent.includes(es), videos.title.es);
   await page.locator("#st-theme").selectOption("dark");
   await page.waitForFunction(() => document.querySelector("iframe")?.contentDocument?.querySelector('[data-scheme="dark"]'));
+  await page.locator(".st-try").screenshot({ path: artifact("studio-preview-es-dark.png") });
   // Keyboard: Enter on a focused step does the same.
   await page.locator('[data-node="platform"]').focus();
   await page.keyboard.press("Enter");
@@ -273,4 +274,61 @@ test("a studio whose wasm cannot load says so with Reload instead of loading for
   assert.match(await failed.textContent(), /could not start/);
   assert.equal(await failed.getByRole("button", { name: "Reload" }).count(), 1);
   await context.close();
+});
+
+test("with an insights collector and its token, each step of the diagram shows its own figures", async () => {
+  const { spawn } = await import("node:child_process");
+  const { mkdtempSync, rmSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { join, dirname } = await import("node:path");
+  const { fileURLToPath } = await import("node:url");
+  const { createInterface } = await import("node:readline");
+  const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+  const dir = mkdtempSync(join(tmpdir(), "bd-studio-insights-"));
+  const token = "studio-test-token-0123456789";
+  const server = spawn(join(root, "target/release/backup-doctor-server"), [
+    "--port", "0", "--dist", join(root, "dist"),
+    "--insights", `sqlite:${join(dir, "insights.db")}`, "--insights-token", token,
+  ], { stdio: ["ignore", "pipe", "inherit"] });
+  try {
+    const line = await new Promise((resolve, reject) => {
+      createInterface({ input: server.stdout }).once("line", resolve);
+      server.once("exit", (code) => reject(new Error(`the server exited (${code})`)));
+    });
+    const base = line.replace("backup-doctor listening on ", "").trim();
+    const page = await openStudio(DESKTOP, new URL("studio/", base).href);
+    const tree = JSON.parse(await text(page));
+    const send = async (kind, node, extra = {}) => {
+      const body = JSON.stringify({ v: 1, tree: tree.id, revision: tree.revision, lang: "en", kind, node, ...extra });
+      const r = await fetch(new URL("__insights", base), { method: "POST", headers: { "Content-Type": "text/plain" }, body });
+      assert.equal(r.status, 204, await r.text());
+    };
+    // Two walks: one fixed by the account check, one that left there.
+    for (const fixed of [true, false]) {
+      await send("started", "platform");
+      for (const node of ["platform", "android-symptom", "android-account"]) await send("step", node);
+      if (fixed) {
+        await send("fixed-by", "android-account");
+        await send("step", "resolved");
+        await send("outcome", "resolved", { outcome: "resolved" });
+      } else {
+        await send("left", "android-account");
+      }
+    }
+    await page.locator("#st-insights-token").fill("wrong-token-0123456789");
+    await page.getByRole("button", { name: "Show figures" }).click();
+    await page.locator(".st-figures-form [role=alert]").waitFor();
+    assert.match(await page.locator(".st-figures-form [role=alert]").textContent(), /refused the token/);
+    await page.locator("#st-insights-token").fill(token);
+    await page.getByRole("button", { name: "Show figures" }).click();
+    await page.locator('[data-node="android-account"] .st-figures').waitFor();
+    assert.equal(await page.locator('[data-node="android-account"] .st-figures').textContent(), "reached 2 · left 1 · fixed 1");
+    assert.equal(await page.locator('[data-node="ios-icloud"] .st-figures').textContent(), "reached 0 · left 0 · fixed 0");
+    assert.match(await page.locator(".st-figures-form [role=status]").textContent(), /2 started, 1 resolved/);
+    await page.locator(".st-diagram").screenshot({ path: artifact("studio-figures.png") });
+    await page.context().close();
+  } finally {
+    server.kill();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

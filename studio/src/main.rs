@@ -10,6 +10,7 @@ mod check;
 mod components;
 mod draft;
 mod files;
+mod insights;
 mod state;
 
 fn main() {

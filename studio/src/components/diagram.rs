@@ -12,7 +12,9 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use crate::check::{Shared, Usable};
+use crate::components::figures::FiguresForm;
 use crate::files;
+use crate::insights::Figures;
 use crate::state::Highlight;
 
 #[derive(Properties, PartialEq)]
@@ -105,6 +107,11 @@ pub fn diagram_panel(props: &DiagramProps) -> Html {
     let usable = &props.usable;
     let diagram = &usable.diagram;
     let message = use_state(|| None::<String>);
+    let figures = use_state(|| None::<std::rc::Rc<Figures>>);
+    let on_figures = {
+        let figures = figures.clone();
+        Callback::from(move |f| figures.set(f))
+    };
     let walked = walk(usable, props.highlight);
     let on_walk: HashSet<&str> = walked.iter().copied().collect();
     let steps_on_walk: HashSet<(&str, &str)> = walked.windows(2).map(|w| (w[0], w[1])).collect();
@@ -154,6 +161,11 @@ pub fn diagram_panel(props: &DiagramProps) -> Html {
                 <text x="8" y="38" class="st-step-id">{ short_id(b.id.as_str()) }</text>
                 if !badge.is_empty() {
                     <text x={(BOX_WIDTH - 8.0).to_string()} y="38" class="st-badge" text-anchor="end">{ badge }</text>
+                }
+                if let Some(f) = figures.as_ref().map(|f| f.steps.get(b.id.as_str()).copied().unwrap_or_default()) {
+                    <text x="4" y={(BOX_HEIGHT + 14.0).to_string()} class="st-figures">
+                        { format!("reached {} · left {} · fixed {}", f.reached, f.left, f.fixed) }
+                    </text>
                 }
             </g>
         }
@@ -234,6 +246,7 @@ pub fn diagram_panel(props: &DiagramProps) -> Html {
                     <span role="status">{ text.clone() }</span>
                 }
             </div>
+            <FiguresForm tree_id={AttrValue::from(usable.tree.id.clone())} revision={AttrValue::from(usable.tree.revision.clone())} on_figures={on_figures} />
             <ul class="st-legend" aria-label="Legend">
                 <li class="st-kind-question">{ "question" }</li>
                 <li class="st-kind-fix">{ "fix" }</li>

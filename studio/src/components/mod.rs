@@ -3,6 +3,7 @@
 pub mod coverage;
 pub mod diagram;
 pub mod editor;
+pub mod figures;
 pub mod open_bar;
 pub mod path_tests;
 pub mod preview;
