@@ -99,7 +99,7 @@ for (const lang of LANGS.filter((l) => l !== "en")) {
     // A steps file that does not arrive, and settings that are ignored.
     for (const [what, query] of [
       ["a steps file that is not there", `tree=${encodeURIComponent("/__fault/tree?mode=status404")}`],
-      ["ignored settings", "theme=purple&colour=red&speedtest=javascript:x"],
+      ["ignored settings", "theme=purple&colour=red&speedtest=javascript:x&insights=javascript:x"],
     ]) {
       const page = await openPage(browser, `?lang=${lang}&${query}`);
       await page.locator(".bd-problems, .bd-notice").first().waitFor({ timeout: 15000 });

@@ -4,7 +4,7 @@
 //   <backup-doctor lang="en" theme="auto"></backup-doctor>
 //
 // Defines the <backup-doctor> custom element (attributes lang, tree,
-// speedtest, theme) and window.BackupDoctor.mount(element, options). The
+// speedtest, theme, insights) and window.BackupDoctor.mount(element, options). The
 // widget renders in an open shadow root with its own stylesheet, adopted as
 // a constructed stylesheet so that a host CSP of `style-src 'self'` allows
 // it. The glue, the wasm and the stylesheet are resolved next to this file,
@@ -17,7 +17,7 @@ import { showStartupFailure } from "./startup.js";
 const BASE = new URL("./", import.meta.url);
 // The build's file names (tools/stamp-embed.mjs writes the hashed ones here).
 const FILES = /* FILES */ { glue: "backup-doctor.js", wasm: "backup-doctor_bg.wasm", css: "widget.css" } /* /FILES */;
-const CONFIG_NAMES = ["lang", "tree", "speedtest", "theme"];
+const CONFIG_NAMES = ["lang", "tree", "speedtest", "theme", "insights"];
 
 let wasmReady;
 let sheetReady;
@@ -87,7 +87,7 @@ function showLoadError(container, lang, error) {
 
 /**
  * Renders a widget into `element` (in its open shadow root) with `options`
- * ({lang, tree, speedtest, theme}). Returns at once a handle:
+ * ({lang, tree, speedtest, theme, insights}). Returns at once a handle:
  * {speedTest(options) -> Promise<result>, destroy(), ready: Promise}.
  */
 function mount(element, options = {}) {

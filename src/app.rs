@@ -130,7 +130,8 @@ pub fn app(props: &AppProps) -> Html {
             html! {
                 <Troubleshooter tree={tree.clone()}
                                 endpoint={props.config.speedtest.clone().unwrap_or_default()}
-                                use_link={props.standalone} />
+                                use_link={props.standalone}
+                                insights={props.config.insights.clone().map(AttrValue::from)} />
             }
         }
         TreeLoad::FetchFailed(error) => html! {

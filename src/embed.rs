@@ -50,7 +50,7 @@ fn option_pairs(options: &JsValue) -> Vec<(String, String)> {
 }
 
 /// Renders a widget into `root` with `options` (`lang`, `tree`,
-/// `speedtest`, `theme`).
+/// `speedtest`, `theme`, `insights`).
 #[wasm_bindgen]
 pub fn mount(root: Element, options: JsValue) -> WidgetHandle {
     crate::panic::install_hook();

@@ -1,10 +1,18 @@
 //! What the widget reports outward: the events a host page's analytics
 //! receive (`backup-doctor:step`, `backup-doctor:outcome`,
-//! `backup-doctor:speedtest`).
+//! `backup-doctor:speedtest`), and, with the `insights` setting, the
+//! beacons to an insights collector ([`use_insights`]).
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use backup_doctor_core::insights::{Moment, Tracker};
 use backup_doctor_core::speed::SpeedResult;
 use backup_doctor_core::tree::{Node, NodeId, OutcomeKind};
+use gloo::events::EventListener;
+use yew::prelude::*;
 
+use crate::browser::beacon;
 use crate::messages::Messages;
 use crate::state::Walk;
 
@@ -50,4 +58,65 @@ pub fn host_events(walk: &Walk, node: &NodeId) -> Vec<(&'static str, serde_json:
         ));
     }
     out
+}
+
+fn moment<'a>(walk: &'a Walk, lang: &'a str) -> Moment<'a> {
+    Moment {
+        tree: &walk.tree,
+        session: &walk.session,
+        speed: walk.speed.as_deref(),
+        lang,
+    }
+}
+
+/// Sends the insights beacons of this widget's walk to the collector at
+/// `base` (`None`: nothing, ever): those the core's [`Tracker`] picks
+/// each time a step is shown, and `left` when the page is hidden
+/// (`visibilitychange`) or closed (`pagehide`) before an outcome.
+#[hook]
+pub fn use_insights(walk: &Walk, base: Option<AttrValue>, lang: &'static str) {
+    let tracker = use_mut_ref(Tracker::new);
+    // The walk as last rendered, for a `left` at whatever step is shown.
+    let latest: Rc<RefCell<Walk>> = use_mut_ref(|| walk.clone());
+    *latest.borrow_mut() = walk.clone();
+    {
+        let (tracker, walk) = (tracker.clone(), walk.clone());
+        use_effect_with(
+            (walk.session.current().clone(), base.clone()),
+            move |(_, base)| {
+                if let Some(base) = base {
+                    for b in tracker.borrow_mut().shown(moment(&walk, lang)) {
+                        beacon::send(base, &b);
+                    }
+                }
+            },
+        );
+    }
+    use_effect_with(base, move |base| {
+        let listeners = base.clone().and_then(|base| {
+            let window = web_sys::window()?;
+            let document = window.document()?;
+            let leave = Rc::new(move || {
+                let walk = latest.borrow();
+                if let Some(b) = tracker.borrow_mut().left(moment(&walk, lang)) {
+                    beacon::send(&base, &b);
+                }
+            });
+            let on_hide = {
+                let leave = leave.clone();
+                EventListener::new(&window, "pagehide", move |_| leave())
+            };
+            let on_visibility = {
+                let doc = document.clone();
+                EventListener::new(&document, "visibilitychange", move |_| {
+                    if doc.hidden() {
+                        leave();
+                    }
+                })
+            };
+            Some((on_hide, on_visibility))
+        });
+        // Dropping the listeners removes them (the widget was unmounted).
+        move || drop(listeners)
+    });
 }

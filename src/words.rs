@@ -31,6 +31,7 @@ pub fn config_problem(m: &Messages, problem: &ConfigProblem) -> String {
                 Setting::Tree => m.setting_bad_tree(&value),
                 Setting::Speedtest => m.setting_bad_speedtest(&value),
                 Setting::Theme => m.setting_bad_theme(&value),
+                Setting::Insights => m.setting_bad_insights(&value),
             }
         }
     }

@@ -62,6 +62,7 @@ async fn mount(root: &Element) -> yew::AppHandle<Troubleshooter> {
         tree: SharedTree(Rc::new(tree)),
         endpoint: "".into(),
         use_link: true,
+        insights: None,
     };
     let handle = yew::Renderer::<Troubleshooter>::with_root_and_props(root.clone(), props).render();
     yew::scheduler::flush().await;

@@ -1,4 +1,5 @@
-//! The widget's configuration: `lang`, `tree`, `speedtest`, `theme`.
+//! The widget's configuration: `lang`, `tree`, `speedtest`, `theme`,
+//! `insights`.
 //!
 //! The same names arrive from three places (the standalone page's URL query,
 //! the custom element's attributes, the options of the JS `mount`), so they
@@ -49,26 +50,30 @@ pub struct Config {
     /// origin.
     pub speedtest: Option<String>,
     pub theme: Theme,
+    /// Base URL of an insights collector (beacons go to
+    /// `{insights}/__insights`); `None` means nothing is ever sent.
+    pub insights: Option<String>,
 }
 
 /// A configuration value the widget could not use, and what it did instead
 /// (the default). The widget words it in the person's language.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ConfigProblem {
-    /// A name that is not one of `lang`, `tree`, `speedtest`, `theme`
-    /// (shortened for display).
+    /// A name that is not one of `lang`, `tree`, `speedtest`, `theme`,
+    /// `insights` (shortened for display).
     Unknown { name: String },
     /// A known setting with a value it cannot take (shortened for display).
     Invalid { setting: Setting, value: String },
 }
 
-/// The four settings.
+/// The five settings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Setting {
     Lang,
     Tree,
     Speedtest,
     Theme,
+    Insights,
 }
 
 /// Keeps messages readable when a value is huge or hostile.
@@ -125,6 +130,13 @@ impl Config {
                     Some(url) => config.speedtest = Some(url.trim_end_matches('/').to_owned()),
                     None => problems.push(ConfigProblem::Invalid {
                         setting: Setting::Speedtest,
+                        value: shorten(value),
+                    }),
+                },
+                "insights" => match checked_url(value) {
+                    Some(url) => config.insights = Some(url.trim_end_matches('/').to_owned()),
+                    None => problems.push(ConfigProblem::Invalid {
+                        setting: Setting::Insights,
                         value: shorten(value),
                     }),
                 },
@@ -225,12 +237,27 @@ mod tests {
             ("tree", "/trees/mine.json"),
             ("speedtest", "https://speed.example.org/"),
             ("theme", "light"),
+            ("insights", "https://insights.example.org/"),
         ]);
         assert!(p.is_empty(), "{p:?}");
+        assert_eq!(c.insights.as_deref(), Some("https://insights.example.org"));
         assert_eq!(c.lang.as_deref(), Some("en"));
         assert_eq!(c.tree.as_deref(), Some("/trees/mine.json"));
         assert_eq!(c.speedtest.as_deref(), Some("https://speed.example.org"));
         assert_eq!(c.theme, Theme::Light);
+    }
+
+    #[test]
+    fn insights_may_be_this_origin_or_an_http_url_never_a_blob() {
+        let (c, p) = Config::from_pairs([("insights", "/")]);
+        assert_eq!((c.insights.as_deref(), p.len()), (Some(""), 0));
+        let (c, p) = Config::from_pairs([("insights", "http://127.0.0.1:9/x/")]);
+        assert_eq!(
+            (c.insights.as_deref(), p.len()),
+            (Some("http://127.0.0.1:9/x"), 0)
+        );
+        let (c, p) = Config::from_pairs([("insights", "blob:http://127.0.0.1/x")]);
+        assert_eq!((c.insights, p.len()), (None, 1));
     }
 
     #[test]
@@ -248,6 +275,7 @@ mod tests {
             ("tree", "blob:javascript:alert(1)"),
             ("speedtest", "blob:http://127.0.0.1/x"),
             ("speedtest", "//evil.example"),
+            ("insights", "javascript:alert(1)"),
             ("lang", "xx"),
             ("colour", "red"),
         ]);
@@ -274,6 +302,10 @@ mod tests {
                 ConfigProblem::Invalid {
                     setting: Setting::Speedtest,
                     value: "//evil.example".into()
+                },
+                ConfigProblem::Invalid {
+                    setting: Setting::Insights,
+                    value: "javascript:alert(1)".into()
                 },
                 ConfigProblem::Invalid {
                     setting: Setting::Lang,

@@ -1,8 +1,10 @@
-//! Fuzzing configuration (`lang`, `tree`, `speedtest`, `theme` from a URL
-//! query, element attributes or `mount` options): any pairs are read
-//! without a panic; a `tree` or `speedtest` URL that is kept is one a
-//! browser reads as http(s) or as a path on the widget's own origin, never
-//! `javascript:` or `data:`; and every problem is a short, clean sentence.
+//! Fuzzing configuration (`lang`, `tree`, `speedtest`, `theme`, `insights`
+//! from a URL query, element attributes or `mount` options): any pairs are
+//! read without a panic; a `tree`, `speedtest` or `insights` URL that is
+//! kept is one a browser reads as http(s) or as a path on the widget's own
+//! origin (a `tree` also as a `blob:` of an http(s) page, the studio's
+//! preview), never `javascript:` or `data:`; and every problem is a short,
+//! clean sentence.
 
 mod fuzz_support;
 
@@ -36,9 +38,19 @@ fn browser_view(value: &str) -> (Option<String>, bool) {
 fn check_config(pairs: &[(String, String)]) -> Result<(), TestCaseError> {
     let (config, problems) =
         Config::from_pairs(pairs.iter().map(|(n, v)| (n.as_str(), v.as_str())));
-    for (name, url) in [("tree", &config.tree), ("speedtest", &config.speedtest)] {
+    for (name, url) in [
+        ("tree", &config.tree),
+        ("speedtest", &config.speedtest),
+        ("insights", &config.insights),
+    ] {
         let Some(url) = url else { continue };
-        let (scheme, leaves_origin) = browser_view(url);
+        // A tree may be a blob: of a web page (the browser refuses another
+        // origin's); what follows `blob:` must then be http(s).
+        let inner = match url.strip_prefix("blob:") {
+            Some(rest) if name == "tree" => rest,
+            _ => url.as_str(),
+        };
+        let (scheme, leaves_origin) = browser_view(inner);
         ensure(
             match scheme.as_deref() {
                 Some(s) => s == "http" || s == "https",
@@ -82,7 +94,8 @@ fn check_config(pairs: &[(String, String)]) -> Result<(), TestCaseError> {
         })?;
         if let ConfigProblem::Unknown { name } = problem {
             ensure(
-                !["lang", "tree", "speedtest", "theme", "step"].contains(&name.as_str()),
+                !["lang", "tree", "speedtest", "theme", "insights", "step"]
+                    .contains(&name.as_str()),
                 || format!("{name} called unknown"),
             )?;
         }
@@ -95,6 +108,7 @@ const NAMES: &[&str] = &[
     "tree",
     "speedtest",
     "theme",
+    "insights",
     "step",
     "Tree",
     "colour",
@@ -165,7 +179,10 @@ fn any_pairs_are_read_safely() {
 #[test]
 fn url_values_never_leave_http_or_the_origin() {
     let strategy = prop::collection::vec(
-        (prop::sample::select(&["tree", "speedtest"][..]), url_soup()),
+        (
+            prop::sample::select(&["tree", "speedtest", "insights"][..]),
+            url_soup(),
+        ),
         1..6,
     );
     check("url_values", 1, strategy, |pairs| {

@@ -1,6 +1,7 @@
 //! Thin glue to browser APIs: each module moves data between the DOM/web
 //! platform and plain Rust values, and turns every failure into a value.
 
+pub mod beacon;
 pub mod events;
 pub mod fetch;
 pub mod frame;

@@ -17,7 +17,7 @@ use crate::components::rich_text::RichText;
 use crate::components::speed_test::SpeedTestStep;
 use crate::messages::use_locale;
 use crate::remember::{use_remembered_walk, MemoryNotice, RememberedWalk};
-use crate::reporting::host_events;
+use crate::reporting::{host_events, use_insights};
 use crate::state::{SharedTree, UndoReason, Walk, WalkAction};
 
 #[derive(Properties, PartialEq)]
@@ -30,6 +30,9 @@ pub struct TroubleshooterProps {
     /// an embedded widget must not touch its host page's URL).
     #[prop_or(true)]
     pub use_link: bool,
+    /// Base URL of the insights collector; `None`: nothing is sent.
+    #[prop_or_default]
+    pub insights: Option<AttrValue>,
 }
 
 #[function_component(Troubleshooter)]
@@ -72,6 +75,10 @@ pub fn troubleshooter(props: &TroubleshooterProps) -> Html {
             }
         });
     }
+
+    // With the `insights` setting, the collector counts the walk (steps,
+    // the end, leaving), each step once (see `backup_doctor_core::insights`).
+    use_insights(&walk, props.insights.clone(), lang);
 
     // A choice that would drop later answers (after Back or "Change") is
     // asked about first; the change can then be undone. The question goes
