@@ -176,6 +176,7 @@ test("a fixed walk and a left walk are counted step by step, by symptom and on t
 });
 
 test("without the insights setting no request goes to /__insights", async () => {
+  const before = await summary();
   const page = await open("?lang=en");
   await tap(page, "Android");
   await tap(page, "Stuck at 0 % or “Preparing backup”");
@@ -189,9 +190,11 @@ test("without the insights setting no request goes to /__insights", async () => 
   assert.deepEqual([...page.beacons, ...walkAway.beacons], []);
   await page.context().close();
   await walkAway.context().close();
+  assert.deepEqual(await summary(), before, "nothing was counted");
 });
 
 test("a bad insights value is shown as an ignored setting and nothing is sent", async () => {
+  const before = await summary();
   const page = await open("?lang=en&insights=javascript:alert(1)");
   const notice = await page.locator(".bd-notice li").allInnerTexts();
   const expected = EN.setting_bad_insights.replace("{value}", "\u2068javascript:alert(1)\u2069");
@@ -201,6 +204,7 @@ test("a bad insights value is shown as an ignored setting and nothing is sent", 
   await new Promise((r) => setTimeout(r, 500));
   assert.deepEqual(page.beacons, []);
   await page.context().close();
+  assert.deepEqual(await summary(), before, "nothing was counted");
 });
 
 test("the element's insights attribute sends the walk too, in the widget's language", async () => {
