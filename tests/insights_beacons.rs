@@ -133,6 +133,14 @@ async fn click(root: &Element, label: &str) {
     panic!("no button {label:?} in {}", root.inner_html());
 }
 
+fn heading(root: &Element) -> String {
+    root.query_selector(".bd-step h2")
+        .ok()
+        .flatten()
+        .and_then(|h| h.text_content())
+        .unwrap_or_default()
+}
+
 fn hide_page() {
     run(
         "Object.defineProperty(document, 'hidden', {value: true, configurable: true});
@@ -178,12 +186,18 @@ async fn each_new_step_its_end_and_leaving_go_to_send_beacon_once() {
         serde_json::json!({"v": 1, "tree": "browser-test", "revision": "1", "lang": "en",
                            "kind": "outcome", "node": "done", "symptom": "phone:0", "outcome": "resolved"})
     );
+    // "Start over" after the end is a new walk; its Undo returns to the
+    // ended one, which is not counted again.
+    click(&root, "Start over").await;
+    assert_eq!(kinds()[7..], ["started phone", "step phone"]);
+    click(&root, "Undo").await;
+    assert_eq!(heading(&root), "Your backup works");
     // After the end, hiding the page is not leaving; once unmounted, nothing.
     hide_page();
     app.destroy();
     run("window.dispatchEvent(new Event('pagehide'))");
     hide_page();
-    assert_eq!(kinds().len(), 7, "{:?}", kinds());
+    assert_eq!(kinds().len(), 9, "{:?}", kinds());
     restore();
 }
 

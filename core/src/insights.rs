@@ -21,7 +21,9 @@
 //!   closed before any outcome, once per walk;
 //! - "Start over" (back at the first step, nothing answered) after an
 //!   outcome begins a new walk, which sends `started` again; before an
-//!   outcome it is the same walk.
+//!   outcome it is the same walk. Undo of that "Start over" returns to the
+//!   walk that ended and sends nothing more for it (the new walk's
+//!   `started` stays counted).
 //!
 //! A walk the widget resumes (a link with answers, or saved progress; a
 //! reload is one) sends nothing for the steps it already had nor for the
@@ -200,6 +202,11 @@ pub struct Tracker {
     ended: bool,
     /// `left` is sent.
     left: bool,
+    /// Where the walk ended: its outcome and how many steps led there.
+    end: Option<(NodeId, usize)>,
+    /// The walk that had ended, from "Start over" until the next step:
+    /// Undo of that "Start over" returns to it.
+    before: Option<Box<Tracker>>,
 }
 
 impl Tracker {
@@ -217,17 +224,34 @@ impl Tracker {
             return Vec::new();
         };
         let at_start = session.steps().is_empty();
+        let here = (current.clone(), session.steps().len());
+        if let (false, Some(before)) = (at_start, self.before.take()) {
+            if before.end.as_ref() == Some(&here) {
+                // Undo of "Start over": the walk that ended, already counted.
+                *self = *before;
+                return Vec::new();
+            }
+        }
         let mut out = Vec::new();
         if !self.begun || (self.ended && at_start) {
             let resumed = !self.begun && !at_start;
+            let before = self.ended.then(|| {
+                let mut ended = std::mem::take(self);
+                ended.before = None;
+                Box::new(ended)
+            });
             *self = Tracker {
                 begun: true,
+                before,
                 ..Tracker::default()
             };
             if resumed {
                 self.seen = session.steps().iter().map(|s| s.node.clone()).collect();
                 self.seen.push(current.clone());
-                self.ended = matches!(node, Node::Outcome(_));
+                if matches!(node, Node::Outcome(_)) {
+                    self.ended = true;
+                    self.end = Some(here);
+                }
                 self.left = true;
                 return out;
             }
@@ -240,6 +264,7 @@ impl Tracker {
         out.push(moment.beacon(Kind::Step, current));
         if let (Node::Outcome(outcome), false) = (node, self.ended) {
             self.ended = true;
+            self.end = Some(here);
             if let Some(fix) = session.fixed_by() {
                 out.push(moment.beacon(Kind::FixedBy, &fix));
             }
@@ -482,8 +507,39 @@ mod tests {
                 (Kind::Step, "platform".to_owned())
             ]
         );
-        let second = tracker.shown(at(&tree, last));
+        // The new walk counts its steps and its end afresh.
+        let second: Vec<Beacon> = walk[1..]
+            .iter()
+            .flat_map(|s| tracker.shown(at(&tree, s)))
+            .collect();
+        assert_eq!(second.len(), walk.len() - 1 + 2, "{second:?}");
         assert_eq!(second.last().map(|b| b.kind), Some(Kind::Outcome));
+    }
+
+    #[test]
+    fn undo_of_start_over_after_an_end_does_not_count_the_end_again() {
+        let tree = default_tree();
+        let walk = android_fixed(&tree);
+        let last = walk.last().expect("a walk");
+        let mut tracker = Tracker::new();
+        for s in &walk {
+            tracker.shown(at(&tree, s));
+        }
+        let mut over = last.clone();
+        over.restart();
+        assert_eq!(tracker.shown(at(&tree, &over)).len(), 2, "started, step");
+        // Undo brings the ended walk back: nothing new, no `left` for it.
+        assert!(tracker.shown(at(&tree, last)).is_empty());
+        assert!(tracker.left(at(&tree, last)).is_none());
+        // Once the new walk has moved on, reaching that end again counts.
+        let mut again = Tracker::new();
+        for s in &walk {
+            again.shown(at(&tree, s));
+        }
+        again.shown(at(&tree, &over));
+        again.shown(at(&tree, &walk[1]));
+        let end = again.shown(at(&tree, last));
+        assert_eq!(end.last().map(|b| b.kind), Some(Kind::Outcome));
     }
 
     #[test]
