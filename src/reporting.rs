@@ -71,8 +71,8 @@ fn moment<'a>(walk: &'a Walk, lang: &'a str) -> Moment<'a> {
 
 /// Sends the insights beacons of this widget's walk to the collector at
 /// `base` (`None`: nothing, ever): those the core's [`Tracker`] picks
-/// each time a step is shown, and `left` when the page is hidden
-/// (`visibilitychange`) or closed (`pagehide`) before an outcome.
+/// each time a step is shown, and `left` when the page is closed
+/// (`pagehide`) before an outcome.
 #[hook]
 pub fn use_insights(walk: &Walk, base: Option<AttrValue>, lang: &'static str) {
     let tracker = use_mut_ref(Tracker::new);
@@ -93,28 +93,18 @@ pub fn use_insights(walk: &Walk, base: Option<AttrValue>, lang: &'static str) {
         );
     }
     use_effect_with(base, move |base| {
+        // Only `pagehide` (the page closed, reloaded or navigated away), not
+        // `visibilitychange`: the steps send people to their phone's
+        // settings and WhatsApp, so hiding the page is how a step is done,
+        // not a sign of giving up.
         let listeners = base.clone().and_then(|base| {
             let window = web_sys::window()?;
-            let document = window.document()?;
-            let leave = Rc::new(move || {
+            Some(EventListener::new(&window, "pagehide", move |_| {
                 let walk = latest.borrow();
                 if let Some(b) = tracker.borrow_mut().left(moment(&walk, lang)) {
                     beacon::send(&base, &b);
                 }
-            });
-            let on_hide = {
-                let leave = leave.clone();
-                EventListener::new(&window, "pagehide", move |_| leave())
-            };
-            let on_visibility = {
-                let doc = document.clone();
-                EventListener::new(&document, "visibilitychange", move |_| {
-                    if doc.hidden() {
-                        leave();
-                    }
-                })
-            };
-            Some((on_hide, on_visibility))
+            }))
         });
         // Dropping the listeners removes them (the widget was unmounted).
         move || drop(listeners)

@@ -17,8 +17,10 @@
 //!   `fixed-by` (the fix the person said fixed it, when there is one), then
 //!   `outcome`; one outcome per walk, even if the person goes back and
 //!   reaches another end;
-//! - [`Tracker::left`]: `left` at the step shown when the page is hidden or
-//!   closed before any outcome, once per walk;
+//! - [`Tracker::left`]: `left` at the step shown when the page is closed
+//!   (reloaded, navigated away) before any outcome, once per walk; not when
+//!   it is only hidden, since doing a step means going to the phone's
+//!   settings or WhatsApp and coming back;
 //! - "Start over" (back at the first step, nothing answered) after an
 //!   outcome begins a new walk, which sends `started` again; before an
 //!   outcome it is the same walk. Undo of that "Start over" returns to the
@@ -28,8 +30,8 @@
 //! A walk the widget resumes (a link with answers, or saved progress; a
 //! reload is one) sends nothing for the steps it already had nor for the
 //! step it opens at: they were counted when first shown, in the earlier
-//! visit. Nor does it send `left`: the earlier page was closed or hidden
-//! before an outcome, which sent its `left` then. From there it counts new
+//! visit. Nor does it send `left`: the earlier page was closed before an
+//! outcome, which sent its `left` then. From there it counts new
 //! steps and its outcome as any walk does (a person who comes back and
 //! finishes counts as having left once and as resolved or escalated).
 
@@ -55,7 +57,7 @@ pub enum Kind {
     FixedBy,
     /// The walk reached an outcome (`outcome` says which).
     Outcome,
-    /// The page was closed or hidden at this step before any outcome.
+    /// The page was closed at this step before any outcome.
     Left,
 }
 
@@ -275,7 +277,7 @@ impl Tracker {
         out
     }
 
-    /// The `left` beacon when the page is hidden or closed at `moment`'s
+    /// The `left` beacon when the page is closed at `moment`'s
     /// step: once per walk, only before an outcome, only after a step was
     /// shown, never for a resumed walk.
     pub fn left(&mut self, moment: Moment<'_>) -> Option<Beacon> {
