@@ -223,12 +223,15 @@ fn is_tree_char(c: char) -> bool {
     c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'
 }
 
+/// Node ids and revisions are the author's (the tree format allows any
+/// non-empty text: `étape-1`, `1.0 beta`), so any character but a control
+/// character; what they say is shown as text, never as markup.
 fn is_node_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')
+    !c.is_control()
 }
 
 fn is_revision_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '+')
+    !c.is_control()
 }
 
 fn check_id(
@@ -249,10 +252,8 @@ fn check_id(
     if let Some(c) = value.chars().find(|&c| !allowed(c)) {
         let allowed_words = if field == "tree" {
             "lowercase letters, digits and -"
-        } else if field == "revision" {
-            "letters, digits and - _ . +"
         } else {
-            "letters, digits and - _ ."
+            "text without control characters"
         };
         return bad(format!(
             "may hold only {allowed_words}; it has {}",
@@ -418,7 +419,18 @@ mod tests {
             error_of(&with("tree", r#""Whatsapp""#)),
             "the beacon's \"tree\" may hold only lowercase letters, digits and -; it has \"W\""
         );
-        assert!(error_of(&with("node", r#""a b""#)).ends_with("it has U+0020"));
+        assert!(error_of(&with("node", r#""a\u0007b""#)).ends_with("it has U+0007"));
+        // An author's ids and revisions may be any text (the tree format's rule).
+        for (field, value) in [
+            ("node", r#""étape 1""#),
+            ("revision", r#""1.0 beta""#),
+            ("symptom", r#""question à 2:1""#),
+        ] {
+            assert!(
+                parse(with(field, value).as_bytes()).is_ok(),
+                "{field} {value}"
+            );
+        }
         assert!(error_of(&with("revision", r#""""#)).contains("must not be empty"));
     }
 
