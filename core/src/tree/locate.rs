@@ -61,6 +61,7 @@ pub fn locate<'a>(
     let mut scanner = Scanner {
         text: json.as_bytes(),
         at: 0,
+        depth: 0,
         path: String::new(),
         wanted: &wanted,
         found: HashMap::new(),
@@ -170,11 +171,16 @@ impl<'a> Positions<'a> {
     }
 }
 
+/// serde_json's nesting limit: deeper text is not JSON to it either.
+const MAX_DEPTH: usize = 128;
+
 /// A forgiving JSON reader that records the byte ranges of wanted pointers
 /// and stops quietly at the first syntax error (the checks report those).
 struct Scanner<'t, 'w> {
     text: &'t [u8],
     at: usize,
+    /// How many arrays and objects the value being read is inside.
+    depth: usize,
     /// The pointer of the value being read.
     path: String,
     wanted: &'w HashSet<String>,
@@ -197,9 +203,22 @@ impl Scanner<'_, '_> {
     /// error.
     fn value(&mut self, member_start: Option<usize>) -> bool {
         let start = self.at;
+        // The reader recurses once per level: a pasted `[[[[…` must end in
+        // "not JSON" (serde_json's own limit), not in a stack overflow.
+        if self.depth >= MAX_DEPTH {
+            return false;
+        }
         let ok = match self.peek() {
-            Some(b'{') => self.object(),
-            Some(b'[') => self.array(),
+            Some(b'{' | b'[') => {
+                self.depth += 1;
+                let ok = if self.peek() == Some(b'{') {
+                    self.object()
+                } else {
+                    self.array()
+                };
+                self.depth -= 1;
+                ok
+            }
             Some(b'"') => self.string(),
             Some(_) => self.scalar(),
             None => false,
@@ -365,6 +384,15 @@ mod tests {
         );
         assert_eq!(spans["/id"].start, 1);
         assert!(!spans.contains_key("/nodes/0/id"));
+    }
+
+    #[test]
+    fn deep_nesting_stops_at_the_limit_without_overflowing_the_stack() {
+        let deep = format!("{{\"a\": {}{}}}", "[".repeat(1_000_000), "]".repeat(1_000_000));
+        let spans = locate(&deep, ["/a", ""]);
+        assert!(spans.is_empty(), "nothing deeper than the limit is read");
+        let fine = format!("{{\"a\": {}1{}}}", "[".repeat(100), "]".repeat(100));
+        assert_eq!(locate(&fine, ["/a"])["/a"].start, 1);
     }
 
     #[test]
