@@ -195,10 +195,25 @@ test("a file and a URL open; a URL that fails says why in the widget's words", a
   assert.match(await alert.textContent(), /404/);
   assert.match(await page.locator(".st-source").textContent(), /default\.es\.json/, "a failed open keeps the text");
 
+  // A Windows file (CRLF line ends): the places still match what is shown.
+  const crlf = JSON.stringify({ ...tree, nodes: tree.nodes.map((n, i) => (i === 1 ? { ...n, titel: { en: "x" } } : n)) }, null, 2).replace(/\n/g, "\r\n");
+  await page.locator('input[type="file"]').setInputFiles({ name: "windows.json", mimeType: "application/json", buffer: Buffer.from(crlf) });
+  await page.waitForFunction(() => document.querySelector(".st-source").textContent.includes("windows.json"));
+  assert.match(await page.locator(".st-status").first().textContent(), /CRLF/);
+  await page.locator(".st-problem", { hasText: "/nodes/1/titel" }).click();
+  const shown = await text(page);
+  const at = await page.locator("#st-text").evaluate((el) => el.selectionStart);
+  assert.equal(at, shown.indexOf('"titel"'));
+
   // Opened by address, as a link from a help centre's docs would.
   const linked = await openStudio(DESKTOP, `${STUDIO}?tree=${encodeURIComponent("/trees/default.fr.json")}`);
   assert.equal(JSON.parse(await text(linked)).langs.join(), "en,fr");
   await linked.context().close();
+  // A link to a file that is not there still opens an editor, and says why.
+  const dead = await openStudio(DESKTOP, `${STUDIO}?tree=${encodeURIComponent("/trees/gone.json")}`);
+  assert.match(await dead.locator(".st-status.st-error").textContent(), /404.*The editor has the built-in tree instead/);
+  assert.equal(await dead.locator("#st-text").isEnabled(), true);
+  await dead.context().close();
   await page.context().close();
 });
 
@@ -220,6 +235,8 @@ test("the downloaded file is the editor's text byte for byte and opens again; th
   assert.equal(await text(page), edited);
   assert.match(await summary(page), /^No problems/);
 
+  // Until the author says where, the snippet names the file after the tree.
+  assert.ok((await page.locator("#st-snippet-script").inputValue()).includes(`tree="https://YOUR-HOST/trees/${tree.id}.json"`));
   await page.locator("#st-host").fill("https://help.example.org/trees/backup.json");
   const iframe = await page.locator("#st-snippet-iframe").inputValue();
   const script = await page.locator("#st-snippet-script").inputValue();

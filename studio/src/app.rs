@@ -47,7 +47,8 @@ const DISCARD: &str = "Discard your draft? The editor gets the built-in tree, an
 
 /// Asks before replacing text the author has worked on.
 fn may_replace(studio: &Studio, question: &str) -> bool {
-    if !studio.is_edited() && studio.source != Source::Draft {
+    // A draft kept while a `?tree=` URL is open counts as work too.
+    if !studio.is_edited() && studio.source != Source::Draft && draft::load().is_none() {
         return true;
     }
     web_sys::window()
@@ -78,6 +79,10 @@ pub fn app() -> Html {
     });
     let ready = use_state(|| false);
     let status = use_state(|| None::<Status>);
+    // The last open asked for: a slow fetch that comes back after a later
+    // open (a file picked meanwhile) is dropped, not shown over it.
+    let latest = use_mut_ref(|| 0u32);
+    let opened_any = use_mut_ref(|| false);
 
     // Opens a text, replacing the editor's; the old draft goes with it
     // unless this is the draft.
@@ -85,8 +90,14 @@ pub fn app() -> Html {
         let studio = studio.clone();
         let ready = ready.clone();
         let status = status.clone();
+        let (latest, opened_any) = (latest.clone(), opened_any.clone());
         Callback::from(move |(text, source): (String, Source)| {
-            let text: Rc<str> = Rc::from(text);
+            *latest.borrow_mut() += 1;
+            *opened_any.borrow_mut() = true;
+            // Windows line ends: the text area keeps only "\n", and every
+            // place in the text must count the same characters it shows.
+            let converted = text.contains("\r\n");
+            let text: Rc<str> = Rc::from(text.replace("\r\n", "\n"));
             // At start, a tree by URL leaves an earlier draft alone until
             // the first edit (which becomes the draft).
             let keep_draft = source == Source::Draft || !*ready && matches!(source, Source::Url(_));
@@ -101,8 +112,13 @@ pub fn app() -> Html {
                 ""
             };
             let check = check(&text);
+            let line_ends = if converted {
+                " Its Windows line ends (CRLF) are now plain line ends (LF); the download has those."
+            } else {
+                ""
+            };
             status.set(Some(Status::Info(format!(
-                "Opened {}: checked in {:.0} ms.{note}",
+                "Opened {}: checked in {:.0} ms.{note}{line_ends}",
                 source.describe(),
                 check.total_ms
             ))));
@@ -118,13 +134,43 @@ pub fn app() -> Html {
     let open_url = {
         let open = open.clone();
         let status = status.clone();
+        let (latest, opened_any) = (latest.clone(), opened_any.clone());
         Callback::from(move |url: String| {
             let open = open.clone();
             let status = status.clone();
+            let (latest, opened_any) = (latest.clone(), opened_any.clone());
+            let ticket = {
+                let mut latest = latest.borrow_mut();
+                *latest += 1;
+                *latest
+            };
             status.set(Some(Status::Info(format!("Opening {url}…"))));
             wasm_bindgen_futures::spawn_local(async move {
-                match fetch_tree(&url).await {
+                let fetched = fetch_tree(&url).await;
+                if *latest.borrow() != ticket {
+                    return;
+                }
+                match fetched {
                     Ok(text) => open.emit((text, Source::Url(url))),
+                    Err(message) if !*opened_any.borrow() => {
+                        // Nothing is open yet (a `?tree=` that failed):
+                        // the draft or the built-in tree, never an editor
+                        // that stays disabled.
+                        let (text, source) = match draft::load() {
+                            Some(text) => (text, Source::Draft),
+                            None => (
+                                fetch_tree(BUILT_IN_URL)
+                                    .await
+                                    .unwrap_or_else(|_| DEFAULT_TREE_EN_JSON.to_owned()),
+                                Source::BuiltIn,
+                            ),
+                        };
+                        let instead = source.describe();
+                        open.emit((text, source));
+                        status.set(Some(Status::Error(format!(
+                            "{message} The editor has {instead} instead."
+                        ))));
+                    }
                     Err(message) => status.set(Some(Status::Error(message))),
                 }
             });
@@ -134,11 +180,22 @@ pub fn app() -> Html {
     let open_built_in = {
         let open = open.clone();
         let status = status.clone();
+        let latest = latest.clone();
         Callback::from(move |()| {
             let open = open.clone();
             let status = status.clone();
+            let latest = latest.clone();
+            let ticket = {
+                let mut latest = latest.borrow_mut();
+                *latest += 1;
+                *latest
+            };
             wasm_bindgen_futures::spawn_local(async move {
-                match fetch_tree(BUILT_IN_URL).await {
+                let fetched = fetch_tree(BUILT_IN_URL).await;
+                if *latest.borrow() != ticket {
+                    return;
+                }
+                match fetched {
                     Ok(text) => open.emit((text, Source::BuiltIn)),
                     Err(message) => {
                         // The widget carries the tree's English: better than nothing.
@@ -309,7 +366,8 @@ pub fn app() -> Html {
             match &studio.usable {
                 Some(usable) => html! {
                     <>
-                    <DiagramPanel usable={usable.clone()} stale={stale} highlight={studio.highlight}
+                    // A new tree or revision starts with no figures of the old one.
+                    <DiagramPanel key={format!("{}\u{1f}{}", usable.tree.id, usable.tree.revision)} usable={usable.clone()} stale={stale} highlight={studio.highlight}
                                   selected={studio.start_at.clone()} on_select={on_select} on_highlight={on_highlight.clone()} />
                     <div class="st-work">
                         <PathTestsPanel usable={usable.clone()} check={check.clone()} stale={stale}

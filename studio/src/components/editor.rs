@@ -57,7 +57,10 @@ pub fn editor(props: &EditorProps) -> Html {
     {
         let area = area.clone();
         let opened = props.opened.clone();
+        let pending = pending.clone();
         use_effect_with(props.opened_count, move |_| {
+            // An edit still waiting for its check belongs to the old text.
+            pending.borrow_mut().take();
             if let Some(area) = area.cast::<HtmlTextAreaElement>() {
                 area.set_value(&opened);
                 area.set_scroll_top(0);

@@ -91,7 +91,7 @@ pub fn preview(props: &PreviewProps) -> Html {
     html! {
         <div class="st-preview">
             if props.stale {
-                <p class="st-stale" role="status">{ "The text has errors: this is the last version without any." }</p>
+                <p class="st-stale">{ "The text has errors: this is the last version without any." }</p>
             }
             <div class="st-toolbar">
                 <label for="st-lang">{ "Language" }</label>

@@ -55,18 +55,19 @@ pub fn problem_list(props: &ProblemListProps) -> Html {
             .collect::<Vec<_>>()
     };
     let (errors, warnings) = (of(Severity::Error), of(Severity::Warning));
-    let summary = format!(
-        "{} · checked in {:.0} ms (validation {:.1} ms)",
-        match (errors.len(), warnings.len()) {
-            (0, 0) => "No problems".to_owned(),
-            (e, w) => format!(
-                "{e} error{}, {w} warning{}",
-                if e == 1 { "" } else { "s" },
-                if w == 1 { "" } else { "s" }
-            ),
-        },
-        check.total_ms,
-        check.validate_ms,
+    let counts = match (errors.len(), warnings.len()) {
+        (0, 0) => "No problems".to_owned(),
+        (e, w) => format!(
+            "{e} error{}, {w} warning{}",
+            if e == 1 { "" } else { "s" },
+            if w == 1 { "" } else { "s" }
+        ),
+    };
+    // Only the counts are a live region: the timings change on every
+    // check and would be read out at every pause in typing.
+    let timing = format!(
+        " · checked in {:.0} ms (validation {:.1} ms)",
+        check.total_ms, check.validate_ms
     );
     let list = |title: &str, class: &str, items: &[&Located]| {
         if items.is_empty() {
@@ -86,7 +87,9 @@ pub fn problem_list(props: &ProblemListProps) -> Html {
     html! {
         <div class="st-check" data-check-ms={format!("{:.3}", check.total_ms)}
              data-validate-ms={format!("{:.3}", check.validate_ms)}>
-            <p class={classes!("st-summary", (!errors.is_empty()).then_some("st-has-errors"))} role="status">{ summary }</p>
+            <p class={classes!("st-summary", (!errors.is_empty()).then_some("st-has-errors"))}>
+                <span role="status">{ counts }</span><span class="st-timing">{ timing }</span>
+            </p>
             { list("Errors: the widget cannot use the tree", "st-errors", &errors) }
             { list("Warnings: the tree works, but", "st-warnings", &warnings) }
         </div>

@@ -27,6 +27,19 @@ fn widget_base() -> String {
         .unwrap_or_else(|| "https://YOUR-HOST/".to_owned())
 }
 
+/// The editor's text area, as it is this moment.
+fn editor_text() -> Option<String> {
+    use wasm_bindgen::JsCast;
+    let area = web_sys::window()?
+        .document()?
+        .get_element_by_id("st-text")?;
+    Some(
+        area.dyn_into::<web_sys::HtmlTextAreaElement>()
+            .ok()?
+            .value(),
+    )
+}
+
 fn snippets(base: &str, tree_url: &str) -> (String, String) {
     let attr = tree_url.replace('&', "&amp;").replace('"', "&quot;");
     let query = String::from(js_sys::encode_uri_component(tree_url));
@@ -52,7 +65,12 @@ fn snippets(base: &str, tree_url: &str) -> (String, String) {
 #[function_component(TakeAway)]
 pub fn take_away(props: &TakeAwayProps) -> Html {
     let name = format!("{}.json", props.tree_id.as_deref().unwrap_or("tree"));
-    let tree_url = use_state(|| format!("https://YOUR-HOST/trees/{name}"));
+    // What the author typed; until then, a URL named after the tree.
+    let typed = use_state(|| None::<String>);
+    let tree_url = typed
+        .as_ref()
+        .cloned()
+        .unwrap_or_else(|| format!("https://YOUR-HOST/trees/{name}"));
     let message = use_state(|| None::<String>);
     let base = widget_base();
     let (iframe, script) = snippets(&base, &tree_url);
@@ -62,6 +80,9 @@ pub fn take_away(props: &TakeAwayProps) -> Html {
         let name = name.clone();
         let message = message.clone();
         Callback::from(move |_: MouseEvent| {
+            // The editor's text as it is now, even if its check is still
+            // waiting for typing to stop.
+            let text = editor_text().unwrap_or_else(|| text.to_string());
             message.set(Some(
                 match files::download(&text, &name, "application/json") {
                     Ok(()) => format!("Downloaded {name}."),
@@ -71,9 +92,9 @@ pub fn take_away(props: &TakeAwayProps) -> Html {
         })
     };
     let on_url = {
-        let tree_url = tree_url.clone();
+        let typed = typed.clone();
         Callback::from(move |e: InputEvent| {
-            tree_url.set(e.target_unchecked_into::<HtmlInputElement>().value());
+            typed.set(Some(e.target_unchecked_into::<HtmlInputElement>().value()));
         })
     };
     let copy = |what: &'static str, text: String| {
@@ -100,7 +121,7 @@ pub fn take_away(props: &TakeAwayProps) -> Html {
             </p>
             <p>
                 <label for="st-host">{ "Where you will put the file (its URL)" }</label>
-                <input id="st-host" type="text" inputmode="url" spellcheck="false" value={(*tree_url).clone()} oninput={on_url} />
+                <input id="st-host" type="text" inputmode="url" spellcheck="false" value={tree_url.clone()} oninput={on_url} />
             </p>
             <p class="st-hint">{ "If the file is on another site than the widget, that site must allow the widget's site to read it (CORS)." }</p>
             <div class="st-snippets">
