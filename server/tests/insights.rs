@@ -858,11 +858,11 @@ async fn a_beacon_the_database_refuses_is_not_acknowledged() {
         );
         // Take the table away under the running server.
         match server.insights.store() {
-            Store::Sqlite(pool) => sqlx::query("DROP TABLE events")
+            Store::Sqlite(pool) => sqlx::query("DROP TABLE counts")
                 .execute(pool)
                 .await
                 .map(|_| ()),
-            Store::Postgres(pool) => sqlx::query("DROP TABLE events")
+            Store::Postgres(pool) => sqlx::query("DROP TABLE counts")
                 .execute(pool)
                 .await
                 .map(|_| ()),
@@ -886,5 +886,34 @@ async fn a_beacon_the_database_refuses_is_not_acknowledged() {
             summary.body
         );
         server.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn the_same_beacon_twice_is_one_counted_row_so_no_order_of_arrival_is_kept() {
+    for backend in backends() {
+        let database = fresh_database(&backend, "counted").await;
+        let clock = TestClock::new(DEC_2);
+        let server = start(with_token(&database), &clock).await;
+        for node in ["platform", "android-symptom", "platform", "platform"] {
+            assert_eq!(
+                server.beacon(&beacon("step", node, json!({}))).await.status,
+                204
+            );
+        }
+        let sql = "SELECT node, CAST(beacons AS BIGINT) FROM counts ORDER BY node";
+        let rows: Vec<(String, i64)> = match server.insights.store() {
+            Store::Sqlite(pool) => sqlx::query_as(sql).fetch_all(pool).await,
+            Store::Postgres(pool) => sqlx::query_as(sql).fetch_all(pool).await,
+        }
+        .expect("read the counts");
+        assert_eq!(
+            rows,
+            [
+                ("android-symptom".to_owned(), 1),
+                ("platform".to_owned(), 3)
+            ],
+            "{backend:?}"
+        );
     }
 }

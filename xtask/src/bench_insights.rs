@@ -450,7 +450,7 @@ fn print_table(records: &[Record], options: &Options) {
         "\ninsights collector, release server on loopback, {} client connections, {} s of load:\n",
         options.clients, options.seconds
     );
-    println!("| backend | beacons sent | acknowledged (204) | refused | rows counted after | lost | beacons/s | p50 ms | p99 ms | server RSS before / max / after (MiB) |");
+    println!("| backend | beacons sent | acknowledged (204) | refused | beacons counted after | lost | beacons/s | p50 ms | p99 ms | server RSS before / max / after (MiB) |");
     println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
     let mib = |kib: u64| kib as f64 / 1024.0;
     for r in records {

@@ -1,4 +1,5 @@
-//! Where insight events live: SQLite (a file, the embedded default) or
+//! Where insight counts live (one row per distinct beacon and day, with how
+//! many came; never a row per beacon, whose order would line a walk up): SQLite (a file, the embedded default) or
 //! PostgreSQL (one database shared by several server instances), through
 //! sqlx, with the schema in versioned migrations embedded in the binary.
 //!
@@ -6,6 +7,7 @@
 //! days as `YYYY-MM-DD` text, `SUM(CASE ...)` rather than `FILTER`), so the
 //! two answer alike; only the migrations differ, in their column types.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 use std::time::Duration;
@@ -22,7 +24,7 @@ use super::summary::{
     BucketRow, DayRow, Filter, NodeRow, Rows, SymptomFixRow, SymptomRow, TreeRow,
 };
 
-/// Rows per `INSERT` statement (10 parameters each, well under both
+/// Rows per `INSERT` statement (11 parameters each, well under both
 /// backends' parameter limits).
 const ROWS_PER_STATEMENT: usize = 500;
 
@@ -129,41 +131,54 @@ impl Store {
         }
     }
 
-    /// Writes `events` in one transaction: all of them or none.
+    /// Adds `events` to the counts in one transaction: all of them or none.
+    /// The batch is added up first, so each key is written once.
     pub async fn insert(&self, events: &[(Day, Event)]) -> Result<(), sqlx::Error> {
-        let days: Vec<String> = events.iter().map(|(day, _)| day.to_string()).collect();
+        let mut counts: BTreeMap<[String; 10], i64> = BTreeMap::new();
+        for (day, e) in events {
+            let or_empty = |s: Option<&str>| s.unwrap_or_default().to_owned();
+            let key = [
+                day.to_string(),
+                e.tree.clone(),
+                e.revision.clone(),
+                e.lang.clone(),
+                e.kind.as_str().to_owned(),
+                e.node.clone(),
+                or_empty(e.symptom.as_deref()),
+                or_empty(e.outcome.map(|o| o.as_str())),
+                or_empty(e.download.map(|b| b.as_str())),
+                or_empty(e.upload.map(|b| b.as_str())),
+            ];
+            *counts.entry(key).or_default() += 1;
+        }
+        let counts: Vec<([String; 10], i64)> = counts.into_iter().collect();
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
-            for (chunk, days) in events
-                .chunks(ROWS_PER_STATEMENT)
-                .zip(days.chunks(ROWS_PER_STATEMENT))
-            {
+            for chunk in counts.chunks(ROWS_PER_STATEMENT) {
                 let mut insert = QueryBuilder::new(
-                    "INSERT INTO events \
-                     (day, tree, revision, lang, kind, node, symptom, outcome, download, upload) ",
+                    "INSERT INTO counts \
+                     (day, tree, revision, lang, kind, node, symptom, outcome, download, upload, beacons) ",
                 );
-                insert.push_values(chunk.iter().zip(days), |mut row, ((_, e), day)| {
-                    row.push_bind(day.as_str())
-                        .push_bind(e.tree.as_str())
-                        .push_bind(e.revision.as_str())
-                        .push_bind(e.lang.as_str())
-                        .push_bind(e.kind.as_str())
-                        .push_bind(e.node.as_str())
-                        .push_bind(e.symptom.as_deref())
-                        .push_bind(e.outcome.map(|o| o.as_str()))
-                        .push_bind(e.download.map(|b| b.as_str()))
-                        .push_bind(e.upload.map(|b| b.as_str()));
+                insert.push_values(chunk, |mut row, (key, n)| {
+                    for field in key {
+                        row.push_bind(field.as_str());
+                    }
+                    row.push_bind(i32::try_from(*n).unwrap_or(i32::MAX));
                 });
+                insert.push(
+                    " ON CONFLICT (day, tree, revision, lang, kind, node, symptom, outcome, download, upload) \
+                     DO UPDATE SET beacons = counts.beacons + excluded.beacons",
+                );
                 insert.build().execute(&mut *tx).await?;
             }
             tx.commit().await
         })
     }
 
-    /// How many events are stored (benchmarks and tests: nothing lost).
+    /// How many beacons are stored (benchmarks and tests: nothing lost).
     pub async fn count(&self) -> Result<i64, sqlx::Error> {
         on_pool!(self, pool => {
-            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM events")
+            sqlx::query_scalar::<_, i64>("SELECT CAST(COALESCE(SUM(beacons), 0) AS BIGINT) FROM counts")
                 .fetch_one(pool)
                 .await
         })
@@ -263,7 +278,7 @@ macro_rules! filtered {
     ($select:literal, $and:literal, $group:literal) => {
         concat!(
             $select,
-            " FROM events WHERE day >= $1 AND day <= $2 AND ($3 = '' OR lang = $3) ",
+            " FROM counts WHERE day >= $1 AND day <= $2 AND ($3 = '' OR lang = $3) ",
             $and,
             " GROUP BY ",
             $group,
@@ -275,58 +290,58 @@ macro_rules! filtered {
 
 const TREES_SQL: &str = filtered!(
     "SELECT tree, revision, \
-     SUM(CASE WHEN kind = 'started' THEN 1 ELSE 0 END), \
-     SUM(CASE WHEN kind = 'outcome' AND outcome = 'resolved' THEN 1 ELSE 0 END), \
-     SUM(CASE WHEN kind = 'outcome' AND outcome = 'escalate' THEN 1 ELSE 0 END), \
-     SUM(CASE WHEN kind = 'left' THEN 1 ELSE 0 END)",
+     SUM(CASE WHEN kind = 'started' THEN beacons ELSE 0 END), \
+     SUM(CASE WHEN kind = 'outcome' AND outcome = 'resolved' THEN beacons ELSE 0 END), \
+     SUM(CASE WHEN kind = 'outcome' AND outcome = 'escalate' THEN beacons ELSE 0 END), \
+     SUM(CASE WHEN kind = 'left' THEN beacons ELSE 0 END)",
     "",
     "tree, revision"
 );
 
 const NODES_SQL: &str = filtered!(
     "SELECT tree, revision, node, \
-     SUM(CASE WHEN kind = 'step' THEN 1 ELSE 0 END), \
-     SUM(CASE WHEN kind = 'left' THEN 1 ELSE 0 END), \
-     SUM(CASE WHEN kind = 'fixed-by' THEN 1 ELSE 0 END)",
+     SUM(CASE WHEN kind = 'step' THEN beacons ELSE 0 END), \
+     SUM(CASE WHEN kind = 'left' THEN beacons ELSE 0 END), \
+     SUM(CASE WHEN kind = 'fixed-by' THEN beacons ELSE 0 END)",
     "AND kind IN ('step', 'left', 'fixed-by')",
     "tree, revision, node"
 );
 
 const SYMPTOMS_SQL: &str = filtered!(
     "SELECT tree, revision, symptom, \
-     SUM(CASE WHEN kind = 'outcome' AND outcome = 'resolved' THEN 1 ELSE 0 END), \
-     SUM(CASE WHEN kind = 'outcome' AND outcome = 'escalate' THEN 1 ELSE 0 END), \
-     SUM(CASE WHEN kind = 'left' THEN 1 ELSE 0 END)",
-    "AND symptom IS NOT NULL AND kind IN ('outcome', 'left')",
+     SUM(CASE WHEN kind = 'outcome' AND outcome = 'resolved' THEN beacons ELSE 0 END), \
+     SUM(CASE WHEN kind = 'outcome' AND outcome = 'escalate' THEN beacons ELSE 0 END), \
+     SUM(CASE WHEN kind = 'left' THEN beacons ELSE 0 END)",
+    "AND symptom <> '' AND kind IN ('outcome', 'left')",
     "tree, revision, symptom"
 );
 
 const SYMPTOM_FIXES_SQL: &str = filtered!(
-    "SELECT tree, revision, symptom, node, COUNT(*)",
-    "AND symptom IS NOT NULL AND kind = 'fixed-by'",
+    "SELECT tree, revision, symptom, node, SUM(beacons)",
+    "AND symptom <> '' AND kind = 'fixed-by'",
     "tree, revision, symptom, node"
 );
 
 const DAYS_SQL: &str = filtered!(
     "SELECT tree, revision, day, \
-     SUM(CASE WHEN kind = 'started' THEN 1 ELSE 0 END), \
-     SUM(CASE WHEN kind = 'outcome' AND outcome = 'resolved' THEN 1 ELSE 0 END), \
-     SUM(CASE WHEN kind = 'outcome' AND outcome = 'escalate' THEN 1 ELSE 0 END), \
-     SUM(CASE WHEN kind = 'left' THEN 1 ELSE 0 END)",
+     SUM(CASE WHEN kind = 'started' THEN beacons ELSE 0 END), \
+     SUM(CASE WHEN kind = 'outcome' AND outcome = 'resolved' THEN beacons ELSE 0 END), \
+     SUM(CASE WHEN kind = 'outcome' AND outcome = 'escalate' THEN beacons ELSE 0 END), \
+     SUM(CASE WHEN kind = 'left' THEN beacons ELSE 0 END)",
     "",
     "tree, revision, day"
 );
 
 const DOWNLOAD_SQL: &str = filtered!(
-    "SELECT tree, revision, download, COUNT(*), \
-     SUM(CASE WHEN outcome = 'resolved' THEN 1 ELSE 0 END)",
+    "SELECT tree, revision, NULLIF(download, ''), SUM(beacons), \
+     SUM(CASE WHEN outcome = 'resolved' THEN beacons ELSE 0 END)",
     "AND kind IN ('outcome', 'left')",
     "tree, revision, download"
 );
 
 const UPLOAD_SQL: &str = filtered!(
-    "SELECT tree, revision, upload, COUNT(*), \
-     SUM(CASE WHEN outcome = 'resolved' THEN 1 ELSE 0 END)",
+    "SELECT tree, revision, NULLIF(upload, ''), SUM(beacons), \
+     SUM(CASE WHEN outcome = 'resolved' THEN beacons ELSE 0 END)",
     "AND kind IN ('outcome', 'left')",
     "tree, revision, upload"
 );
