@@ -76,7 +76,13 @@ function askForToken(message) {
   $("token").focus();
 }
 
+// Each load is numbered: an answer that comes back after a newer load (a
+// quicker filter), or after the token was forgotten, is dropped, so the
+// page and its CSV always show the latest filter.
+let loads = 0;
+
 async function load() {
+  const ticket = ++loads;
   const token = readToken();
   if (!token) return askForToken("");
   $("token-form").hidden = true;
@@ -95,9 +101,10 @@ async function load() {
     response = await fetch(url, { headers: { Authorization: `Bearer ${token}` }, cache: "no-store" });
     text = await response.text();
   } catch (error) {
-    setStatus(`The server could not be reached (${error.message}).`);
+    if (ticket === loads) setStatus(`The server could not be reached (${error.message}).`);
     return;
   }
+  if (ticket !== loads || readToken() !== token) return;
   if (response.status === 401) {
     keepToken(null);
     return askForToken("The server refused this token. Check the server's --insights-token.");

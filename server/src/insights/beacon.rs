@@ -30,7 +30,7 @@ pub enum Kind {
     FixedBy,
     /// The walk reached an outcome (then `outcome` says which).
     Outcome,
-    /// The page was closed or hidden at this step before any outcome.
+    /// The page was closed at this step before any outcome.
     Left,
 }
 
