@@ -388,7 +388,11 @@ mod tests {
 
     #[test]
     fn deep_nesting_stops_at_the_limit_without_overflowing_the_stack() {
-        let deep = format!("{{\"a\": {}{}}}", "[".repeat(1_000_000), "]".repeat(1_000_000));
+        let deep = format!(
+            "{{\"a\": {}{}}}",
+            "[".repeat(1_000_000),
+            "]".repeat(1_000_000)
+        );
         let spans = locate(&deep, ["/a", ""]);
         assert!(spans.is_empty(), "nothing deeper than the limit is read");
         let fine = format!("{{\"a\": {}1{}}}", "[".repeat(100), "]".repeat(100));
