@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 use backup_doctor_core::insights::{Moment, Tracker};
 use backup_doctor_core::speed::SpeedResult;
-use backup_doctor_core::tree::{Node, NodeId, OutcomeKind};
+use backup_doctor_core::tree::{Node, NodeId};
 use gloo::events::EventListener;
 use yew::prelude::*;
 
@@ -51,7 +51,7 @@ pub fn host_events(walk: &Walk, node: &NodeId) -> Vec<(&'static str, serde_json:
             serde_json::json!({
                 "tree": walk.tree.key(),
                 "node": node.as_str(),
-                "outcome": match o.outcome { OutcomeKind::Resolved => "resolved", OutcomeKind::Escalate => "escalate" },
+                "outcome": o.outcome.as_str(),
                 "fixedBy": walk.session.fixed_by().map(|n| n.as_str().to_owned()),
                 "tried": walk.session.tried().iter().map(|n| n.as_str().to_owned()).collect::<Vec<_>>(),
             }),

@@ -35,18 +35,20 @@
 //! steps and its outcome as any walk does (a person who comes back and
 //! finishes counts as having left once and as resolved or escalated).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::session::Session;
 use crate::speed::SpeedResult;
 use crate::tree::paths::SYMPTOM_FACT;
 use crate::tree::{Node, NodeId, OutcomeKind, ValidTree};
 
-/// The beacon format version this core writes (the server's `"v"`).
+/// The beacon format version (`"v"`): this core writes it, the server
+/// reads it. The vocabulary below ([`Kind`], [`Bucket`], the tree's
+/// [`OutcomeKind`]) is the one definition both sides use.
 pub const BEACON_VERSION: u8 = 1;
 
 /// What happened, as the beacon's `kind` says.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Kind {
     /// A walk began (at the tree's first step).
@@ -61,27 +63,21 @@ pub enum Kind {
     Left,
 }
 
-/// How a walk ended, as the beacon's `outcome` says.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Ended {
-    /// The backup is unstuck.
-    Resolved,
-    /// Nothing worked; the person was sent to support.
-    Escalate,
-}
-
-impl From<OutcomeKind> for Ended {
-    fn from(kind: OutcomeKind) -> Self {
-        match kind {
-            OutcomeKind::Resolved => Ended::Resolved,
-            OutcomeKind::Escalate => Ended::Escalate,
+impl Kind {
+    /// The name in the beacon (and in the collector's database).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Started => "started",
+            Kind::Step => "step",
+            Kind::FixedBy => "fixed-by",
+            Kind::Outcome => "outcome",
+            Kind::Left => "left",
         }
     }
 }
 
 /// A coarse speed bucket, in Mbit/s: never the measured figure itself.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Bucket {
     /// Below 1 Mbit/s.
     #[serde(rename = "<1")]
@@ -98,6 +94,24 @@ pub enum Bucket {
 }
 
 impl Bucket {
+    /// Every bucket, slowest first.
+    pub const ALL: [Bucket; 4] = [
+        Bucket::Below1,
+        Bucket::From1To5,
+        Bucket::From5To20,
+        Bucket::Above20,
+    ];
+
+    /// The name in the beacon (and in the collector's database).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Bucket::Below1 => "<1",
+            Bucket::From1To5 => "1-5",
+            Bucket::From5To20 => "5-20",
+            Bucket::Above20 => ">20",
+        }
+    }
+
     /// The bucket a speed in Mbit/s falls in; `None` for a figure that is
     /// not a finite, non-negative number (nothing is sent then).
     pub fn of_mbps(mbps: f64) -> Option<Self> {
@@ -136,7 +150,7 @@ pub struct Beacon {
     pub symptom: Option<String>,
     /// How the walk ended; exactly when `kind` is `outcome`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub outcome: Option<Ended>,
+    pub outcome: Option<OutcomeKind>,
     /// The last connection test's download bucket, once measured.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub download: Option<Bucket>,
@@ -271,7 +285,7 @@ impl Tracker {
                 out.push(moment.beacon(Kind::FixedBy, &fix));
             }
             let mut end = moment.beacon(Kind::Outcome, current);
-            end.outcome = Some(outcome.outcome.into());
+            end.outcome = Some(outcome.outcome);
             out.push(end);
         }
         out
@@ -352,7 +366,10 @@ mod tests {
         expected.push((Kind::FixedBy, fix));
         expected.push((Kind::Outcome, end));
         assert_eq!(kinds(&sent), expected);
-        assert_eq!(sent.last().and_then(|b| b.outcome), Some(Ended::Resolved));
+        assert_eq!(
+            sent.last().and_then(|b| b.outcome),
+            Some(OutcomeKind::Resolved)
+        );
         // No symptom before the symptom question is answered; then on each.
         assert_eq!(sent[0].symptom, None);
         assert_eq!(

@@ -30,10 +30,7 @@ pub struct OutcomeStepProps {
 #[function_component(OutcomeStep)]
 pub fn outcome_step(props: &OutcomeStepProps) -> Html {
     let m = use_locale();
-    let kind = match props.outcome.outcome {
-        OutcomeKind::Resolved => "resolved",
-        OutcomeKind::Escalate => "escalate",
-    };
+    let kind = props.outcome.outcome.as_str();
     html! {
         <div class="bd-outcome" data-outcome={kind}>
             if let Some(body) = &props.outcome.body {

@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::fmt::Write;
 
-use super::{EdgeKind, Node, OutcomeKind, ValidTree};
+use super::{EdgeKind, Node, ValidTree};
 
 /// The tree as a Mermaid `flowchart TD`, with texts in `lang` (English when
 /// missing). Questions are diamonds, fixes rectangles, the speed test a
@@ -61,10 +61,7 @@ pub fn to_mermaid(tree: &ValidTree, lang: &str) -> String {
     out.push_str("    classDef escalate fill:#fde2cf,stroke:#b34700\n");
     for (i, node) in nodes.iter().enumerate() {
         if let Node::Outcome(outcome) = node {
-            let class = match outcome.outcome {
-                OutcomeKind::Resolved => "resolved",
-                OutcomeKind::Escalate => "escalate",
-            };
+            let class = outcome.outcome.as_str();
             let _ = writeln!(out, "    class n{i} {class}");
         }
     }

@@ -440,6 +440,16 @@ pub enum OutcomeKind {
     Escalate,
 }
 
+impl OutcomeKind {
+    /// The name used in the file (and in insights beacons).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutcomeKind::Resolved => "resolved",
+            OutcomeKind::Escalate => "escalate",
+        }
+    }
+}
+
 /// Which way out of a node an edge is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EdgeKind {

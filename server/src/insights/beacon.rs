@@ -15,107 +15,10 @@ pub const MAX_ID_CHARS: usize = 64;
 /// Longest language tag accepted (`pt-BR`, `zh-Hant-TW`).
 pub const MAX_LANG_CHARS: usize = 16;
 
-/// The one beacon format this server reads (`"v": 1`).
-pub const BEACON_VERSION: u8 = 1;
-
-/// What happened, as the beacon's `kind` says.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Kind {
-    /// A walk began (at the tree's first step).
-    Started,
-    /// A step was shown.
-    Step,
-    /// The person confirmed that this fix step unstuck the backup.
-    FixedBy,
-    /// The walk reached an outcome (then `outcome` says which).
-    Outcome,
-    /// The page was closed at this step before any outcome.
-    Left,
-}
-
-impl Kind {
-    /// The name stored in the database (the same as in the beacon).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Started => "started",
-            Kind::Step => "step",
-            Kind::FixedBy => "fixed-by",
-            Kind::Outcome => "outcome",
-            Kind::Left => "left",
-        }
-    }
-}
-
-/// How a walk ended (the tree's outcome kinds).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum OutcomeKind {
-    /// The backup is unstuck.
-    Resolved,
-    /// Nothing worked; the person was sent to support.
-    Escalate,
-}
-
-impl OutcomeKind {
-    /// The name stored in the database (the same as in the beacon).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OutcomeKind::Resolved => "resolved",
-            OutcomeKind::Escalate => "escalate",
-        }
-    }
-}
-
-/// A coarse speed bucket, in Mbit/s: never the measured figure itself.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
-pub enum Bucket {
-    /// Below 1 Mbit/s.
-    #[serde(rename = "<1")]
-    Below1,
-    /// 1 to 5 Mbit/s.
-    #[serde(rename = "1-5")]
-    From1To5,
-    /// 5 to 20 Mbit/s.
-    #[serde(rename = "5-20")]
-    From5To20,
-    /// Above 20 Mbit/s.
-    #[serde(rename = ">20")]
-    Above20,
-}
-
-impl Bucket {
-    /// Every bucket, slowest first.
-    pub const ALL: [Bucket; 4] = [
-        Bucket::Below1,
-        Bucket::From1To5,
-        Bucket::From5To20,
-        Bucket::Above20,
-    ];
-
-    /// The name stored in the database (the same as in the beacon).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Bucket::Below1 => "<1",
-            Bucket::From1To5 => "1-5",
-            Bucket::From5To20 => "5-20",
-            Bucket::Above20 => ">20",
-        }
-    }
-
-    /// The bucket a speed in Mbit/s falls in (what a widget sends).
-    pub fn of_mbps(mbps: f64) -> Self {
-        if mbps < 1.0 {
-            Bucket::Below1
-        } else if mbps < 5.0 {
-            Bucket::From1To5
-        } else if mbps <= 20.0 {
-            Bucket::From5To20
-        } else {
-            Bucket::Above20
-        }
-    }
-}
+// The beacon's version and vocabulary are the core's, which the widget
+// writes beacons with: one definition on both sides of the wire.
+pub use backup_doctor_core::insights::{Bucket, Kind, BEACON_VERSION};
+pub use backup_doctor_core::tree::OutcomeKind;
 
 /// The JSON body as sent; [`parse`] checks it and makes an [`Event`].
 #[derive(Debug, Deserialize)]
@@ -506,10 +409,10 @@ mod tests {
 
     #[test]
     fn a_speed_falls_in_one_bucket() {
-        assert_eq!(Bucket::of_mbps(0.4), Bucket::Below1);
-        assert_eq!(Bucket::of_mbps(1.0), Bucket::From1To5);
-        assert_eq!(Bucket::of_mbps(20.0), Bucket::From5To20);
-        assert_eq!(Bucket::of_mbps(20.1), Bucket::Above20);
+        assert_eq!(Bucket::of_mbps(0.4), Some(Bucket::Below1));
+        assert_eq!(Bucket::of_mbps(1.0), Some(Bucket::From1To5));
+        assert_eq!(Bucket::of_mbps(20.0), Some(Bucket::From5To20));
+        assert_eq!(Bucket::of_mbps(20.1), Some(Bucket::Above20));
     }
 
     #[test]
