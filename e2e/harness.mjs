@@ -65,3 +65,38 @@ export async function builtNames() {
     css: find(/["'\/](widget-[0-9a-f]+\.css)["']/),
   };
 }
+
+/**
+ * A release server of a test's own with an insights collector (SQLite in a
+ * fresh temporary folder) and `token`, serving `dist` (the built widget
+ * when not given). Resolves to `{base, stop}` once it listens; `stop()`
+ * kills it and removes the folder.
+ */
+export async function startCollector(token, { dist } = {}) {
+  const { spawn } = await import("node:child_process");
+  const { mkdtempSync, rmSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { createInterface } = await import("node:readline");
+  const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+  const dir = mkdtempSync(join(tmpdir(), "bd-insights-"));
+  const server = spawn(join(root, "target/release/backup-doctor-server"), [
+    "--port", "0", "--dist", dist ?? join(root, "dist"),
+    "--insights", `sqlite:${join(dir, "insights.db")}`, "--insights-token", token,
+  ], { stdio: ["ignore", "pipe", "inherit"] });
+  const stop = () => {
+    server.kill();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const line = await new Promise((resolve, reject) => {
+      createInterface({ input: server.stdout }).once("line", resolve);
+      server.once("exit", (code) => reject(new Error(`the server exited (${code})`)));
+    });
+    const base = line.replace("backup-doctor listening on ", "").trim();
+    if (!/^http:\/\/127\.0\.0\.1:\d+\/$/.test(base)) throw new Error(`unexpected start-up line: ${line}`);
+    return { base, stop };
+  } catch (e) {
+    stop();
+    throw e;
+  }
+}

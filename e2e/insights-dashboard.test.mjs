@@ -6,45 +6,29 @@
 // token. The page's strict CSP must not block anything it does.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, dirname } from "node:path";
-import { fileURLToPath } from "node:url";
-import { createInterface } from "node:readline";
-import { launch, openPage, PHONE } from "./harness.mjs";
+import { join } from "node:path";
+import { launch, openPage, PHONE, startCollector } from "./harness.mjs";
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
-const SERVER = join(ROOT, "target/release/backup-doctor-server");
 const TOKEN = "dashboard-test-token-0123456789";
 const TREE = "whatsapp-backup-stuck";
 const REVISION = "2026-12-02.1";
 
 let browser;
-let server;
+let collector;
 let base;
-let dir;
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), "bd-insights-"));
-  server = spawn(SERVER, [
-    "--port", "0", "--dist", join(dir, "no-dist"),
-    "--insights", `sqlite:${join(dir, "insights.db")}`, "--insights-token", TOKEN,
-  ], { stdio: ["ignore", "pipe", "inherit"] });
-  const line = await new Promise((resolve, reject) => {
-    const lines = createInterface({ input: server.stdout });
-    lines.once("line", resolve);
-    server.once("exit", (code) => reject(new Error(`the server exited (${code})`)));
-  });
-  base = line.replace("backup-doctor listening on ", "").trim();
-  assert.match(base, /^http:\/\/127\.0\.0\.1:\d+\/$/);
+  // No widget: the dashboard is the server's own.
+  collector = await startCollector(TOKEN, { dist: join(tmpdir(), "bd-no-dist") });
+  base = collector.base;
   browser = await launch();
 });
 
 after(async () => {
   await browser?.close();
-  server?.kill();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  collector?.stop();
 });
 
 async function beacon(kind, node, extra = {}) {

@@ -8,47 +8,27 @@
 // `insights` attribute sends too.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, dirname } from "node:path";
-import { fileURLToPath } from "node:url";
-import { createInterface } from "node:readline";
-import { launch, openPage, PHONE } from "./harness.mjs";
+import { launch, openPage, PHONE, startCollector } from "./harness.mjs";
 import { locale } from "./langs.mjs";
 import { tap, headingText } from "./walk.mjs";
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
-const SERVER = join(ROOT, "target/release/backup-doctor-server");
 const TOKEN = "walk-test-token-0123456789abcdef";
 const TREE = "whatsapp-backup-stuck";
 const EN = locale("en");
 
 let browser;
-let server;
+let collector;
 let base;
-let dir;
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), "bd-insights-walk-"));
-  server = spawn(SERVER, [
-    "--port", "0", "--dist", join(ROOT, "dist"),
-    "--insights", `sqlite:${join(dir, "insights.db")}`, "--insights-token", TOKEN,
-  ], { stdio: ["ignore", "pipe", "inherit"] });
-  const line = await new Promise((resolve, reject) => {
-    const lines = createInterface({ input: server.stdout });
-    lines.once("line", resolve);
-    server.once("exit", (code) => reject(new Error(`the server exited (${code})`)));
-  });
-  base = line.replace("backup-doctor listening on ", "").trim();
-  assert.match(base, /^http:\/\/127\.0\.0\.1:\d+\/$/);
+  collector = await startCollector(TOKEN);
+  base = collector.base;
   browser = await launch();
 });
 
 after(async () => {
   await browser?.close();
-  server?.kill();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  collector?.stop();
 });
 
 const origin = () => base.replace(/\/$/, "");

@@ -9,7 +9,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import AxeBuilder from "@axe-core/playwright";
-import { launch, BASE_URL, artifact } from "./harness.mjs";
+import { launch, BASE_URL, artifact, startCollector } from "./harness.mjs";
 
 const DESKTOP = { viewport: { width: 1280, height: 900 } };
 const TABLET = { viewport: { width: 820, height: 1180 }, hasTouch: true };
@@ -294,25 +294,9 @@ test("a studio whose wasm cannot load says so with Reload instead of loading for
 });
 
 test("with an insights collector and its token, each step of the diagram shows its own figures", async () => {
-  const { spawn } = await import("node:child_process");
-  const { mkdtempSync, rmSync } = await import("node:fs");
-  const { tmpdir } = await import("node:os");
-  const { join, dirname } = await import("node:path");
-  const { fileURLToPath } = await import("node:url");
-  const { createInterface } = await import("node:readline");
-  const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-  const dir = mkdtempSync(join(tmpdir(), "bd-studio-insights-"));
   const token = "studio-test-token-0123456789";
-  const server = spawn(join(root, "target/release/backup-doctor-server"), [
-    "--port", "0", "--dist", join(root, "dist"),
-    "--insights", `sqlite:${join(dir, "insights.db")}`, "--insights-token", token,
-  ], { stdio: ["ignore", "pipe", "inherit"] });
+  const { base, stop } = await startCollector(token);
   try {
-    const line = await new Promise((resolve, reject) => {
-      createInterface({ input: server.stdout }).once("line", resolve);
-      server.once("exit", (code) => reject(new Error(`the server exited (${code})`)));
-    });
-    const base = line.replace("backup-doctor listening on ", "").trim();
     const page = await openStudio(DESKTOP, new URL("studio/", base).href);
     const tree = JSON.parse(await text(page));
     const send = async (kind, node, extra = {}) => {
@@ -345,7 +329,6 @@ test("with an insights collector and its token, each step of the diagram shows i
     await page.locator(".st-diagram").screenshot({ path: artifact("studio-figures.png") });
     await page.context().close();
   } finally {
-    server.kill();
-    rmSync(dir, { recursive: true, force: true });
+    stop();
   }
 });
