@@ -135,6 +135,44 @@ for (const lang of LANGS.filter((l) => l !== "en")) {
   });
 }
 
+test("another language's words are fetched on their own, once; if they cannot be, everything is in English with a notice in that language", async () => {
+  const en = locale("en");
+  const ru = locale("ru");
+  // Read: only Russian's words and tree part come, beside the page.
+  const page = await openPage(browser, null);
+  const asked = [];
+  page.on("request", (r) => asked.push(new URL(r.url()).pathname));
+  await page.goto(new URL("?lang=ru", BASE_URL).href);
+  await page.locator(".bd-step h2").waitFor({ timeout: 15000 });
+  assert.deepEqual(asked.filter((p) => p.startsWith("/words/")), ["/words/ru.json"]);
+  assert.ok(asked.includes("/trees/default.ru.json"), asked.join(" "));
+  assert.equal(await page.locator(".bd-brand").innerText(), ru.brand);
+  assert.equal(await page.locator(".bd-notice").count(), 0);
+  await page.context().close();
+
+  // Words that do not come (a 503), or that are not this widget's (a file
+  // of another version): English words and English steps, and the notice
+  // in Russian with its own lang, never a half-Russian page or "Loading".
+  const englishTitle = DEFAULT_TREE.nodes.find((n) => n.id === DEFAULT_TREE.start).title.en;
+  for (const [why, answer] of [
+    ["a 503", (route) => route.fulfill({ status: 503, body: "busy" })],
+    ["another version's file", (route) => route.fulfill({ status: 200, contentType: "application/json", body: JSON.stringify({ ...ru, back: undefined, renamed_key: "x" }) })],
+  ]) {
+    const failed = await openPage(browser, null);
+    await failed.route("**/words/ru.json", answer);
+    await failed.goto(new URL("?lang=ru", BASE_URL).href);
+    await failed.locator(".bd-step h2").waitFor({ timeout: 15000 });
+    const notice = failed.locator(".bd-notice");
+    assert.equal(await notice.innerText(), ru.translation_unavailable, why);
+    assert.equal(await notice.getAttribute("lang"), "ru", why);
+    assert.equal(await failed.locator(".bd-step h2").innerText(), englishTitle, why);
+    assert.equal(await failed.locator(".bd-widget").getAttribute("lang"), "en", why);
+    const shown = await failed.locator(".bd-widget").innerText();
+    assert.ok(shown.includes(en.progress.split("{")[0]), `${why}: the widget's words are English: ${shown}`);
+    await failed.context().close();
+  }
+});
+
 test("the English table's words are all found by the check (it can fail)", () => {
   const fragments = englishFragments("es");
   assert.ok(fragments.includes("Start over") && fragments.includes("Your answers so far"), fragments.slice(0, 10).join(" | "));

@@ -2,9 +2,12 @@
 //! built-in one, or an author's by URL) and hands a valid tree to the
 //! troubleshooter, or shows in words why it cannot.
 //!
-//! The built-in tree's English is compiled in; its other languages are in
-//! `trees/default.{lang}.json` beside the widget's files, fetched only for people
-//! who read them (and English is shown if that fetch fails).
+//! English is compiled in, the widget's words and the built-in tree's. For
+//! another language the widget fetches its words (`words/{lang}.json`) and
+//! the built-in tree's part (`trees/default.{lang}.json`) beside the
+//! widget's files, at once, so only the people who read a language download
+//! it. If either fails, everything is shown in English, with a notice in
+//! the person's language.
 
 use std::rc::Rc;
 
@@ -15,7 +18,7 @@ use yew::prelude::*;
 use crate::browser::fetch::{self, FetchError};
 use crate::components::problems::{FetchProblem, TreeProblems};
 use crate::components::troubleshooter::Troubleshooter;
-use crate::messages::{Locale, LocaleProvider, Messages};
+use crate::messages::{self, basics, Locale, LocaleProvider, Messages, EN};
 use crate::state::SharedTree;
 use crate::words::config_problem;
 use crate::{default_tree_path, DEFAULT_TREE_EN_JSON};
@@ -57,28 +60,62 @@ fn parse(json: &str) -> TreeLoad {
 
 #[function_component(App)]
 pub fn app(props: &AppProps) -> Html {
-    let messages = Messages::for_lang(&resolve_lang(&props.config));
-    let lang = messages.code.to_owned();
+    let asked = resolve_lang(&props.config);
+    let basics = basics(&asked);
+    // The widget's words: `None` while they are fetched.
+    let words = use_state(|| Messages::loaded(&asked));
     let attempt = use_state(|| 0u32);
     let builtin = props.config.tree.is_none();
     let url = match &props.config.tree {
         Some(url) => Some(url.clone()),
-        None => (lang != "en").then(|| format!("{}{}", props.asset_base, default_tree_path(&lang))),
+        None => {
+            (asked != "en").then(|| format!("{}{}", props.asset_base, default_tree_path(&asked)))
+        }
     };
     let english_only = use_state(|| false);
+    // Set when the words could not be had: the built-in tree is then shown
+    // in English too, even if its part arrives later.
+    let fell_back = use_mut_ref(|| false);
     let load = use_state(|| match url {
         None => parse(DEFAULT_TREE_EN_JSON),
         Some(_) => TreeLoad::Loading,
     });
     {
+        let words = words.clone();
+        let english_only = english_only.clone();
+        let fell_back = fell_back.clone();
+        let load = load.clone();
+        let asset_base = props.asset_base.clone();
+        use_effect_with(asked.clone(), move |asked| {
+            if words.is_none() {
+                let asked = asked.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    match messages::load(&asset_base, &asked).await {
+                        Ok(table) => words.set(Some(table)),
+                        Err(_) => {
+                            *fell_back.borrow_mut() = true;
+                            english_only.set(true);
+                            if builtin {
+                                load.set(parse(DEFAULT_TREE_EN_JSON));
+                            }
+                            words.set(Some(&EN));
+                        }
+                    }
+                });
+            }
+        });
+    }
+    {
         let load = load.clone();
         let english_only = english_only.clone();
+        let fell_back = fell_back.clone();
         use_effect_with((url, *attempt), move |(url, _)| {
             if let Some(url) = url.clone() {
                 load.set(TreeLoad::Loading);
                 wasm_bindgen_futures::spawn_local(async move {
                     let fetched = fetch::text_capped(&url, MAX_TREE_BYTES, TREE_TIMEOUT_MS).await;
                     load.set(match fetched {
+                        Ok(_) if builtin && *fell_back.borrow() => parse(DEFAULT_TREE_EN_JSON),
                         Ok(json) => parse(&json),
                         // The built-in steps exist in English in any case.
                         Err(_) if builtin => {
@@ -91,6 +128,11 @@ pub fn app(props: &AppProps) -> Html {
             }
         });
     }
+    let messages = words.unwrap_or(&EN);
+    let lang = match *words {
+        Some(table) => table.code.to_owned(),
+        None => basics.code.to_owned(),
+    };
     {
         // The standalone page is the widget: its <html> speaks the widget's
         // language (screen readers pick their voice from it).
@@ -123,6 +165,9 @@ pub fn app(props: &AppProps) -> Html {
     };
 
     let body = match &*load {
+        _ if words.is_none() => {
+            html! { <p class="bd-loading" role="status">{ basics.loading_tree }</p> }
+        }
         TreeLoad::Loading => {
             html! { <p class="bd-loading" role="status">{ messages.loading_tree }</p> }
         }
@@ -147,12 +192,14 @@ pub fn app(props: &AppProps) -> Html {
             // `data-backup-doctor-root` is `panic::ROOT_ATTR`: the panic panel goes here.
             // The version is for support (markup and summary), not for people.
             <header class="bd-header">
-                <p class="bd-brand">{ messages.brand }</p>
+                <p class="bd-brand">{ if words.is_some() { messages.brand } else { basics.brand } }</p>
             </header>
             if *english_only {
-                <p class="bd-notice" role="status">{ messages.translation_unavailable }</p>
+                <p class="bd-notice" role="status" lang={basics.code} dir={basics.direction}>
+                    { basics.translation_unavailable }
+                </p>
             }
-            if !props.problems.is_empty() {
+            if words.is_some() && !props.problems.is_empty() {
                 <aside class="bd-notice">
                     <p>{ messages.settings_notice }</p>
                     <ul>{ for props.problems.iter().map(|p| html! { <li>{ config_problem(messages, p) }</li> }) }</ul>

@@ -220,7 +220,7 @@ mod tests {
 
     #[wasm_bindgen_test::wasm_bindgen_test]
     fn the_summary_is_worded_in_the_language_with_local_numbers_and_dates() {
-        let es = Messages::for_lang("es");
+        let es = crate::messages::tests::table("es");
         let text = summary_text(es, &report());
         assert!(text.starts_with(es.summary_title), "{text}");
         for part in [
@@ -262,7 +262,7 @@ mod tests {
             fetch_error(en, &error),
             "\u{2068}https://x/t.json\u{2069} did not arrive within 15 seconds."
         );
-        let ar = Messages::for_lang("ar");
+        let ar = crate::messages::tests::table("ar");
         assert!(fetch_error(ar, &error).contains("\u{2068}https://x/t.json\u{2069}"));
         assert_ne!(fetch_error(ar, &error), fetch_error(en, &error));
     }

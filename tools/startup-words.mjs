@@ -2,8 +2,10 @@
 // start-up failure words filled from every locales/*.json (the keys
 // startup_title, startup_help, startup_reload, direction and loading_tree),
 // so the one
-// language list is the locale files. Trunk runs it before every build
-// (Trunk.toml's pre_build hook); index.html ships its output.
+// language list is the locale files; and target/words/LANG.json, every
+// language but English as the widget fetches it (the locale file, minified;
+// English is compiled in). Trunk runs it before every build (Trunk.toml's
+// pre_build hook); index.html ships both.
 //
 //   node tools/startup-words.mjs
 import { readFileSync, readdirSync, writeFileSync, mkdirSync } from "node:fs";
@@ -24,6 +26,11 @@ try {
     const missing = KEYS.filter((k) => typeof texts[k] !== "string");
     if (missing.length) throw new Error(`locales/${code}.json: missing ${missing.join(", ")}`);
     table[code] = KEYS.map((k) => texts[k]);
+    if (code !== "en") {
+      const words = resolve(root, "target/words", `${code}.json`);
+      mkdirSync(dirname(words), { recursive: true });
+      writeFileSync(words, JSON.stringify(texts));
+    }
   }
   const source = readFileSync(resolve(root, "embed/startup.js"), "utf8");
   const marked = /\/\* WORDS \*\/[\s\S]*?\/\* \/WORDS \*\//;

@@ -24,6 +24,12 @@ pub const XVFB: &str = "/usr/bin/Xvfb";
 /// package downloads a binary, which cannot be fetched here).
 pub const FIREFOX: &str = "/usr/bin/firefox-esr";
 pub const GECKODRIVER_VERSION: &str = "0.37.1";
+/// The toolchain of the release wasm (widget and studio) only: a pinned
+/// nightly, for `-Zbuild-std` (the standard library rebuilt for size, with
+/// panic locations and `Debug` formatting left out; see
+/// `widget::RELEASE_WASM_ENV`). Everything else, the browser tests' wasm
+/// included, builds with the stable toolchain.
+pub const RELEASE_TOOLCHAIN: &str = "nightly-2026-05-20";
 
 /// Everything: what `serve` needs and what `test` needs.
 pub fn ensure_all() -> TaskResult {
@@ -36,6 +42,7 @@ pub fn ensure_all() -> TaskResult {
 /// What a release build of the widget needs.
 pub fn ensure_build_tools() -> TaskResult {
     ensure_wasm_target()?;
+    ensure_release_toolchain()?;
     ensure_trunk()?;
     ensure_wasm_bindgen()?;
     ensure_npm("tools")
@@ -48,6 +55,42 @@ fn ensure_wasm_target() -> TaskResult {
         return Ok(());
     }
     run(&mut command("rustup", &["target", "add", WASM_TARGET]))
+}
+
+/// [`RELEASE_TOOLCHAIN`] with the standard library's source (for
+/// `-Zbuild-std`) and the wasm target, installed by rustup when missing
+/// (about 10 s; the minimal profile, no docs).
+fn ensure_release_toolchain() -> TaskResult {
+    let installed = output(&mut command(
+        "rustup",
+        &[
+            "component",
+            "list",
+            "--installed",
+            "--toolchain",
+            RELEASE_TOOLCHAIN,
+        ],
+    ))
+    .unwrap_or_default();
+    let has = |component: &str| installed.lines().any(|l| l.trim().starts_with(component));
+    if has("rust-src") && has(&format!("rust-std-{WASM_TARGET}")) {
+        return Ok(());
+    }
+    eprintln!("installing the release toolchain {RELEASE_TOOLCHAIN} (about 10 s)");
+    run(&mut command(
+        "rustup",
+        &[
+            "toolchain",
+            "install",
+            RELEASE_TOOLCHAIN,
+            "--profile",
+            "minimal",
+            "--component",
+            "rust-src",
+            "--target",
+            WASM_TARGET,
+        ],
+    ))
 }
 
 fn installed_version(program: &str) -> Option<String> {
