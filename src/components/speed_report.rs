@@ -51,7 +51,15 @@ pub fn speed_report(props: &SpeedReportProps) -> Html {
     let size_text = use_state(|| {
         props
             .backup_size_gb
-            .map(|g| g.to_string())
+            // As JavaScript writes the number (and `f64::from_str` reads
+            // it back): Rust's own float formatting would add 4 KB of wasm.
+            .map(|g| {
+                String::from(
+                    js_sys::Number::from(g)
+                        .to_string_with_radix(10)
+                        .unwrap_or_default(),
+                )
+            })
             .unwrap_or_default()
     });
     let videos_text = use_state(String::new);

@@ -26,10 +26,23 @@ const RELEASE_WASM_ENV: [(&str, &str); 4] = [
 
 /// `trunk build --release` in `dir` (the widget's or the studio's).
 fn trunk_release(dir: PathBuf) -> TaskResult {
+    trunk_build(dir, &RELEASE_WASM_ENV, &[])
+}
+
+/// The widget as it would be without [`RELEASE_WASM_ENV`] (the stable
+/// toolchain and its prebuilt standard library), into `dist`: the peer
+/// `cargo xtask bench size` compares with.
+pub fn build_stable_peer(dist: &std::path::Path) -> TaskResult {
+    let dist = dist.to_string_lossy();
+    trunk_build(cmd::root(), &[], &["--dist", &dist])
+}
+
+fn trunk_build(dir: PathBuf, env: &[(&str, &str)], args: &[&str]) -> TaskResult {
     let mut trunk = command("trunk", &["build", "--release"]);
+    trunk.args(args);
     trunk.current_dir(dir);
     trunk.env("PATH", cmd::tool_path());
-    trunk.envs(RELEASE_WASM_ENV);
+    trunk.envs(env.iter().copied());
     // Trunk's own log is chatty on success; warnings and errors still show.
     trunk.env("RUST_LOG", "warn");
     run(&mut trunk)
