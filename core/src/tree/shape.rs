@@ -3,16 +3,22 @@
 //! serde stops at the first mistake and does not say where it was; authors
 //! need every mistake at once, each with its JSON Pointer. So the file is read
 //! as a `serde_json::Value`, every node is checked on its own against the
-//! field tables below, and only nodes that pass are deserialized into
-//! [`Node`]. A node that fails is still remembered by id, so references to it
-//! do not pile up as extra "does not exist" problems.
+//! field tables below, and only nodes that pass are read into [`Node`] (by
+//! [`node`], a plain conversion the checks make infallible: serde's derive
+//! for the node types, an internally tagged enum, was the largest code in
+//! the widget's wasm, and the native tests keep the two in agreement). A
+//! node that fails is still remembered by id, so references to it do not
+//! pile up as extra "does not exist" problems.
 
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::path_tests::PathTest;
 use super::problem::{Problem, ProblemKind, Severity};
-use super::{Node, NodeId, Risk, RouteCondition, READABLE_FORMATS};
+use super::{
+    Answer, Fix, KnownAnswer, Localized, Node, NodeId, Note, Outcome, OutcomeKind, Question,
+    Risk, Route, RouteCondition, SpeedTest, READABLE_FORMATS,
+};
 
 /// The header and nodes of a tree file, as far as they could be read.
 #[derive(Debug, Default)]
@@ -66,8 +72,13 @@ enum Shape {
 #[derive(Clone, Copy, PartialEq)]
 enum Need {
     Required,
+    /// May be absent or `null` (an `Option` of the types).
     Optional,
-    /// Required, except in a copy (`copy_of`), which takes it from its original.
+    /// May be absent (a default of the types: false, an empty list), not
+    /// `null`.
+    Defaulted,
+    /// Required, except in a copy (`copy_of`), which takes it from its
+    /// original; never `null`.
     UnlessCopy,
 }
 
@@ -93,6 +104,14 @@ const fn opt(name: &'static str, shape: Shape) -> Field {
     }
 }
 
+const fn dflt(name: &'static str, shape: Shape) -> Field {
+    Field {
+        name,
+        shape,
+        need: Need::Defaulted,
+    }
+}
+
 const fn own(name: &'static str, shape: Shape) -> Field {
     Field {
         name,
@@ -107,9 +126,9 @@ const QUESTION: &[Field] = &[
     own("title", Shape::Text),
     opt("body", Shape::Text),
     opt("fact", Shape::Name),
-    opt("safety_check", Shape::Flag),
+    dflt("safety_check", Shape::Flag),
     req("answers", Shape::Answers),
-    opt("known", Shape::Known),
+    dflt("known", Shape::Known),
 ];
 const FIX: &[Field] = &[
     req("id", Shape::Id),
@@ -119,8 +138,8 @@ const FIX: &[Field] = &[
     opt("warning", Shape::Text),
     opt("confirm", Shape::Text),
     opt("risk", Shape::Risk),
-    opt("safety_check", Shape::Flag),
-    opt("notes", Shape::Notes),
+    dflt("safety_check", Shape::Flag),
+    dflt("notes", Shape::Notes),
     req("fixed", Shape::Id),
     req("next", Shape::Id),
 ];
@@ -130,22 +149,22 @@ const SPEED_TEST: &[Field] = &[
     own("title", Shape::Text),
     opt("body", Shape::Text),
     req("next", Shape::Id),
-    opt("routes", Shape::Routes),
+    dflt("routes", Shape::Routes),
 ];
 const OUTCOME: &[Field] = &[
     req("id", Shape::Id),
     req("outcome", Shape::OutcomeKind),
     req("title", Shape::Text),
     opt("body", Shape::Text),
-    opt("notes", Shape::Notes),
+    dflt("notes", Shape::Notes),
 ];
 const ANSWER: &[Field] = &[own("label", Shape::Text), req("next", Shape::Id)];
 const ROUTE: &[Field] = &[req("when", Shape::Condition), req("next", Shape::Id)];
 const KNOWN: &[Field] = &[req("when", Shape::Condition), req("answer", Shape::Index)];
 const NOTE: &[Field] = &[
     req("text", Shape::Text),
-    opt("if_done", Shape::Ids),
-    opt("unless_done", Shape::Ids),
+    dflt("if_done", Shape::Ids),
+    dflt("unless_done", Shape::Ids),
 ];
 
 const PATH_TEST: &[Field] = &[
@@ -390,24 +409,161 @@ fn read_node(value: &Value, path: &str, problems: &mut Vec<Problem>) -> DraftNod
     if report.problems.len() > before {
         return broken;
     }
-    // Read from the value in place: a clone of every node costs more than the checks.
-    match Node::deserialize(value) {
-        Ok(node) => DraftNode {
+    match node(object) {
+        Some(node) => DraftNode {
             id,
             node: Some(node),
         },
-        Err(error) => {
-            // The tables above should catch everything serde refuses; if they
-            // ever disagree, serde's own words are still better than nothing.
+        None => {
+            // The checks above make `node` infallible; should they ever
+            // disagree, the author still hears of the node.
             report.push(
                 path,
                 ProblemKind::BadValue {
-                    reason: error.to_string(),
+                    reason: "this step could not be read".to_owned(),
                 },
             );
             broken
         }
     }
+}
+
+/// A node from an object that passed [`check_object`] with its type's
+/// table: every field present has its shape, so this only converts (and
+/// gives `None` only where the checks and the types disagree). Absent
+/// fields take the types' defaults, as serde's would.
+fn node(o: &Map<String, Value>) -> Option<Node> {
+    Some(match o.get("type")?.as_str()? {
+        "question" => Node::Question(Question {
+            id: id(o.get("id")?)?,
+            copy_of: optional(o, "copy_of", id)?,
+            title: defaulted(o, "title", text)?,
+            body: optional(o, "body", text)?,
+            fact: optional(o, "fact", |v| v.as_str().map(str::to_owned))?,
+            safety_check: defaulted(o, "safety_check", Value::as_bool)?,
+            answers: list(o.get("answers")?, |a| {
+                let a = a.as_object()?;
+                Some(Answer {
+                    label: defaulted(a, "label", text)?,
+                    next: id(a.get("next")?)?,
+                })
+            })?,
+            known: defaulted(o, "known", |v| {
+                list(v, |k| {
+                    let k = k.as_object()?;
+                    Some(KnownAnswer {
+                        when: condition(k.get("when")?)?,
+                        answer: usize::try_from(k.get("answer")?.as_u64()?).ok()?,
+                    })
+                })
+            })?,
+        }),
+        "fix" => Node::Fix(Fix {
+            id: id(o.get("id")?)?,
+            copy_of: optional(o, "copy_of", id)?,
+            title: defaulted(o, "title", text)?,
+            body: optional(o, "body", text)?,
+            warning: optional(o, "warning", text)?,
+            confirm: optional(o, "confirm", text)?,
+            risk: optional(o, "risk", |v| {
+                Risk::ALL.into_iter().find(|r| v.as_str() == Some(r.as_str()))
+            })?,
+            safety_check: defaulted(o, "safety_check", Value::as_bool)?,
+            notes: defaulted(o, "notes", notes)?,
+            fixed: id(o.get("fixed")?)?,
+            next: id(o.get("next")?)?,
+        }),
+        "speed_test" => Node::SpeedTest(SpeedTest {
+            id: id(o.get("id")?)?,
+            copy_of: optional(o, "copy_of", id)?,
+            title: defaulted(o, "title", text)?,
+            body: optional(o, "body", text)?,
+            next: id(o.get("next")?)?,
+            routes: defaulted(o, "routes", |v| {
+                list(v, |r| {
+                    let r = r.as_object()?;
+                    Some(Route {
+                        when: condition(r.get("when")?)?,
+                        next: id(r.get("next")?)?,
+                    })
+                })
+            })?,
+        }),
+        "outcome" => Node::Outcome(Outcome {
+            id: id(o.get("id")?)?,
+            outcome: match o.get("outcome")?.as_str()? {
+                "resolved" => OutcomeKind::Resolved,
+                "escalate" => OutcomeKind::Escalate,
+                _ => return None,
+            },
+            title: text(o.get("title")?)?,
+            body: optional(o, "body", text)?,
+            notes: defaulted(o, "notes", notes)?,
+        }),
+        _ => return None,
+    })
+}
+
+/// An `Option` field: absent or `null` is `None`.
+fn optional<T>(
+    o: &Map<String, Value>,
+    name: &str,
+    read: impl Fn(&Value) -> Option<T>,
+) -> Option<Option<T>> {
+    match o.get(name) {
+        None | Some(Value::Null) => Some(None),
+        Some(value) => read(value).map(Some),
+    }
+}
+
+/// A field with a default: absent is the default.
+fn defaulted<T: Default>(
+    o: &Map<String, Value>,
+    name: &str,
+    read: impl Fn(&Value) -> Option<T>,
+) -> Option<T> {
+    match o.get(name) {
+        None => Some(T::default()),
+        Some(value) => read(value),
+    }
+}
+
+fn list<T>(value: &Value, item: impl Fn(&Value) -> Option<T>) -> Option<Vec<T>> {
+    value.as_array()?.iter().map(item).collect()
+}
+
+fn id(value: &Value) -> Option<NodeId> {
+    value.as_str().map(NodeId::new)
+}
+
+fn ids(value: &Value) -> Option<Vec<NodeId>> {
+    list(value, id)
+}
+
+fn text(value: &Value) -> Option<Localized> {
+    value
+        .as_object()?
+        .iter()
+        .map(|(lang, text)| Some((lang.clone(), text.as_str()?.to_owned())))
+        .collect::<Option<_>>()
+        .map(Localized)
+}
+
+fn condition(value: &Value) -> Option<RouteCondition> {
+    RouteCondition::ALL
+        .into_iter()
+        .find(|c| value.as_str() == Some(c.as_str()))
+}
+
+fn notes(value: &Value) -> Option<Vec<Note>> {
+    list(value, |n| {
+        let n = n.as_object()?;
+        Some(Note {
+            text: text(n.get("text")?)?,
+            if_done: defaulted(n, "if_done", ids)?,
+            unless_done: defaulted(n, "unless_done", ids)?,
+        })
+    })
 }
 
 /// `copy`: the node this object belongs to is a copy, so the fields it
@@ -433,12 +589,12 @@ fn check_object(
         let required = match field.need {
             Need::Required => true,
             Need::UnlessCopy => !copy,
-            Need::Optional => false,
+            Need::Optional | Need::Defaulted => false,
         };
         match object.get(field.name) {
             None if required => report.push(path, ProblemKind::MissingField { field: field.name }),
-            None | Some(Value::Null) if !required => {}
             None => {}
+            Some(Value::Null) if field.need == Need::Optional => {}
             Some(value) => {
                 check_value(value, field.shape, &pointer(path, field.name), copy, report)
             }
@@ -633,6 +789,91 @@ mod tests {
             problems[1].kind,
             ProblemKind::MissingField { field: "next" }
         ));
+    }
+
+    /// The nodes of the default tree and of every fixture, each also with
+    /// every field (and every field of its lists' items) removed, `null`,
+    /// a number and a string in turn.
+    fn nodes_and_mutations() -> Vec<Value> {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+        let mut files = vec![concat!(env!("CARGO_MANIFEST_DIR"), "/trees/default.json").to_owned()];
+        for entry in std::fs::read_dir(dir).expect("fixtures") {
+            let path = entry.expect("an entry").path();
+            if path.extension().is_some_and(|e| e == "json") {
+                files.push(path.display().to_string());
+            }
+        }
+        let mut out = Vec::new();
+        for file in files {
+            let text = std::fs::read_to_string(&file).expect("readable");
+            let Ok(tree) = serde_json::from_str::<Value>(&text) else { continue };
+            let Some(nodes) = tree.get("nodes").and_then(Value::as_array) else { continue };
+            for node in nodes {
+                out.push(node.clone());
+                let Some(object) = node.as_object() else { continue };
+                for (key, value) in object {
+                    for replacement in [None, Some(Value::Null), Some(Value::from(1)), Some(Value::from("x"))] {
+                        let mut changed = object.clone();
+                        match replacement.clone() {
+                            None => changed.remove(key),
+                            Some(v) => changed.insert(key.clone(), v),
+                        };
+                        out.push(Value::Object(changed));
+                    }
+                    // The first item of a list of objects, field by field.
+                    if let Some(Value::Object(item)) = value.as_array().and_then(|a| a.first()) {
+                        for field in item.keys() {
+                            for replacement in [None, Some(Value::Null), Some(Value::from(1))] {
+                                let mut item = item.clone();
+                                match replacement {
+                                    None => item.remove(field),
+                                    Some(v) => item.insert(field.clone(), v),
+                                };
+                                let mut changed = object.clone();
+                                changed[key][0] = Value::Object(item);
+                                out.push(Value::Object(changed));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// The reader and serde's derive are one format: whatever passes the
+    /// checks, serde reads too and to the same node; whatever serde
+    /// refuses, the checks refuse (with a pointer, where serde has none),
+    /// and a node is refused exactly when a problem is reported.
+    #[test]
+    fn the_checked_reader_and_serdes_derive_agree_on_every_node_and_mutation() {
+        let cases = nodes_and_mutations();
+        assert!(cases.len() > 5_000, "{} cases", cases.len());
+        for value in cases {
+            let mut problems = Vec::new();
+            let read = read_node(&value, "/nodes/0", &mut problems).node;
+            let serde = Node::deserialize(&value).ok();
+            // The checks may refuse more (a title a non-copy lacks, a `null`
+            // for a default), never less.
+            if read.is_some() || serde.is_none() {
+                assert_eq!(read, serde, "{value}\n{problems:?}");
+            }
+            assert_eq!(read.is_none(), !problems.is_empty(), "{value}\n{problems:?}");
+        }
+    }
+
+    #[test]
+    fn a_null_where_the_types_have_a_default_is_refused_with_its_pointer() {
+        let (draft, problems) = read_str(
+            r#"{"format":2,"id":"t","revision":"1","langs":["en"],"start":"a","nodes":[
+                {"id":"a","type":"fix","title":{"en":"F"},"safety_check":null,"body":null,
+                 "notes":[{"text":{"en":"n"},"if_done":null}],"fixed":"b","next":"b"},
+                {"id":"b","type":"outcome","outcome":"resolved","title":{"en":"Done"}}]}"#,
+        );
+        assert!(draft.nodes[0].node.is_none());
+        let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(paths, ["/nodes/0/safety_check", "/nodes/0/notes/0/if_done"]);
+        assert!(problems.iter().all(|p| matches!(p.kind, ProblemKind::WrongType { found: "null", .. })));
     }
 
     #[test]
