@@ -5,6 +5,7 @@
 //! The widget and the server only move data in and out of these modules.
 
 pub mod config;
+pub mod decimal;
 pub mod insights;
 pub mod known;
 pub mod session;

@@ -34,7 +34,15 @@ pub fn number(lang: &str, value: f64, digits: u8) -> String {
         .call1(&f, &JsValue::from_f64(value))
         .ok()
         .and_then(|s| s.as_string())
-        .unwrap_or_else(|| format!("{value:.prec$}", prec = usize::from(digits)))
+        // JavaScript's own `toFixed` if `Intl` fails: Rust's float
+        // formatting would add 4 KB of wasm for this fallback alone.
+        .or_else(|| {
+            js_sys::Number::from(value)
+                .to_fixed(digits)
+                .ok()
+                .map(String::from)
+        })
+        .unwrap_or_default()
 }
 
 /// A `YYYY-MM-DD` date (as a date input gives it) in the language's long

@@ -188,8 +188,8 @@ fn parse_number(text: &str) -> Result<Option<f64>, ()> {
     if t.is_empty() {
         return Ok(None);
     }
-    match t.parse::<f64>() {
-        Ok(v) if v.is_finite() && v > 0.0 && v < 10_000_000.0 => Ok(Some(v)),
+    match backup_doctor_core::decimal::parse_decimal(&t) {
+        Some(v) if v > 0.0 && v < 10_000_000.0 => Ok(Some(v)),
         _ => Err(()),
     }
 }

@@ -81,13 +81,14 @@ fn usable(value: f64) -> bool {
 /// `app;dur=3`): the sum of every `dur`, ms. A latency probe subtracts it,
 /// so a round trip counts the network, not the server's work.
 pub fn server_timing_ms(header: &str) -> Option<f64> {
+    use crate::decimal::parse_decimal;
     let durations: Vec<f64> = header
         .split(',')
         .flat_map(|metric| metric.split(';').skip(1))
         .filter_map(|param| {
             let (name, value) = param.split_once('=')?;
             (name.trim().eq_ignore_ascii_case("dur"))
-                .then(|| value.trim().trim_matches('"').parse::<f64>().ok())
+                .then(|| parse_decimal(value.trim().trim_matches('"')))
                 .flatten()
         })
         .filter(|d| d.is_finite() && *d >= 0.0)

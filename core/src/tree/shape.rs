@@ -16,8 +16,8 @@ use serde_json::{Map, Value};
 use super::path_tests::PathTest;
 use super::problem::{Problem, ProblemKind, Severity};
 use super::{
-    Answer, Fix, KnownAnswer, Localized, Node, NodeId, Note, Outcome, OutcomeKind, Question,
-    Risk, Route, RouteCondition, SpeedTest, READABLE_FORMATS,
+    Answer, Fix, KnownAnswer, Localized, Node, NodeId, Note, Outcome, OutcomeKind, Question, Risk,
+    Route, RouteCondition, SpeedTest, READABLE_FORMATS,
 };
 
 /// The header and nodes of a tree file, as far as they could be read.
@@ -466,7 +466,9 @@ fn node(o: &Map<String, Value>) -> Option<Node> {
             warning: optional(o, "warning", text)?,
             confirm: optional(o, "confirm", text)?,
             risk: optional(o, "risk", |v| {
-                Risk::ALL.into_iter().find(|r| v.as_str() == Some(r.as_str()))
+                Risk::ALL
+                    .into_iter()
+                    .find(|r| v.as_str() == Some(r.as_str()))
             })?,
             safety_check: defaulted(o, "safety_check", Value::as_bool)?,
             notes: defaulted(o, "notes", notes)?,
@@ -806,13 +808,24 @@ mod tests {
         let mut out = Vec::new();
         for file in files {
             let text = std::fs::read_to_string(&file).expect("readable");
-            let Ok(tree) = serde_json::from_str::<Value>(&text) else { continue };
-            let Some(nodes) = tree.get("nodes").and_then(Value::as_array) else { continue };
+            let Ok(tree) = serde_json::from_str::<Value>(&text) else {
+                continue;
+            };
+            let Some(nodes) = tree.get("nodes").and_then(Value::as_array) else {
+                continue;
+            };
             for node in nodes {
                 out.push(node.clone());
-                let Some(object) = node.as_object() else { continue };
+                let Some(object) = node.as_object() else {
+                    continue;
+                };
                 for (key, value) in object {
-                    for replacement in [None, Some(Value::Null), Some(Value::from(1)), Some(Value::from("x"))] {
+                    for replacement in [
+                        None,
+                        Some(Value::Null),
+                        Some(Value::from(1)),
+                        Some(Value::from("x")),
+                    ] {
                         let mut changed = object.clone();
                         match replacement.clone() {
                             None => changed.remove(key),
@@ -858,7 +871,11 @@ mod tests {
             if read.is_some() || serde.is_none() {
                 assert_eq!(read, serde, "{value}\n{problems:?}");
             }
-            assert_eq!(read.is_none(), !problems.is_empty(), "{value}\n{problems:?}");
+            assert_eq!(
+                read.is_none(),
+                !problems.is_empty(),
+                "{value}\n{problems:?}"
+            );
         }
     }
 
@@ -873,7 +890,9 @@ mod tests {
         assert!(draft.nodes[0].node.is_none());
         let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
         assert_eq!(paths, ["/nodes/0/safety_check", "/nodes/0/notes/0/if_done"]);
-        assert!(problems.iter().all(|p| matches!(p.kind, ProblemKind::WrongType { found: "null", .. })));
+        assert!(problems
+            .iter()
+            .all(|p| matches!(p.kind, ProblemKind::WrongType { found: "null", .. })));
     }
 
     #[test]
