@@ -191,8 +191,10 @@ pub enum SessionError {
         /// Steps taken.
         len: usize,
     },
-    /// A backup size that is not a positive number of gigabytes.
-    #[error("{value} is not a backup size in GB")]
+    /// A backup size that is not a positive number of gigabytes. (The
+    /// message leaves the value out: `f64`'s `Display` would bring ~8 KB of
+    /// float formatting into the widget's wasm for a text no person sees.)
+    #[error("a backup size is a finite, positive number of GB")]
     BadBackupSize {
         /// The refused value.
         value: f64,
