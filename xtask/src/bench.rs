@@ -1,12 +1,15 @@
 //! `cargo xtask bench size`: what the browser downloads to show the first
 //! step, gzipped and as the server sends it to a browser that accepts
 //! Brotli (the build's `.br` copies), per file and in total (budget:
-//! 200 KB gzipped), and beside it the wasm as the stable toolchain builds
-//! it, in the same run.
+//! 200 KB gzipped), the heaviest other language's own files, and beside it
+//! the wasm as the stable toolchain builds it, in the same run. `--top N`
+//! adds twiggy's list of the wasm's N largest functions and data.
 
 use std::io::Write;
+use std::path::Path;
 use std::process::{Command, Stdio};
 
+use crate::cmd::command;
 use crate::{widget, TaskResult};
 
 /// Budget from DESIGN.md, in bytes (gzipped, everything for the first step).
@@ -14,7 +17,16 @@ const FIRST_STEP_BUDGET: u64 = 200 * 1000;
 /// What the phones issue asks for the same.
 const FIRST_STEP_TARGET: u64 = 160 * 1000;
 
-pub fn size() -> TaskResult {
+/// `cargo xtask bench size [--top N]`.
+pub fn size(args: &[&str]) -> TaskResult {
+    let top = match args {
+        [] => None,
+        ["--top", n] => Some(
+            n.parse::<usize>()
+                .map_err(|_| format!("--top needs a number of items, not {n:?}"))?,
+        ),
+        _ => return Err("usage: cargo xtask bench size [--top N]".into()),
+    };
     let dist = widget::build_release()?;
     // The default tree is compiled into the wasm, so these are all the
     // requests the standalone page makes before its first step shows.
@@ -51,35 +63,20 @@ pub fn size() -> TaskResult {
         "{:<36} {raw_total:>10} {gz_total:>10} {br_total:>10}",
         "total (English, the default)"
     );
-    // Another language fetches its part of the built-in tree as well
-    // (trees/default.LANG.json): the largest of them.
-    let mut largest: Option<(String, usize, u64)> = None;
-    for entry in std::fs::read_dir(dist.join("trees")).map_err(|e| e.to_string())? {
-        let path = entry.map_err(|e| e.to_string())?.path();
-        let name = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or_default()
-            .to_owned();
-        if !(name.starts_with("default.") && name.ends_with(".json") && name != "default.json") {
-            continue;
-        }
-        let bytes = std::fs::read(&path).map_err(|e| e.to_string())?;
-        let gz = gzip_len(&bytes)?;
-        if largest.as_ref().is_none_or(|(_, _, g)| gz > *g) {
-            largest = Some((name, bytes.len(), gz));
-        }
-    }
-    let (name, raw, gz) = largest.ok_or("no trees/default.LANG.json in dist/")?;
+    // Another language fetches its part of the built-in tree
+    // (trees/default.LANG.json) and its words (words/LANG.json) as well:
+    // the language with the most.
+    let (lang, tree_gz, words_gz, raw) = heaviest_language(&dist)?;
     println!(
-        "{:<36} {raw:>10} {gz:>10}",
-        format!("+ trees/{name} (largest language)")
+        "{:<36} {raw:>10} {:>10}",
+        format!("+ trees/default.{lang}.json, words/{lang}.json"),
+        tree_gz + words_gz
     );
     println!(
         "{:<36} {:>10} {:>10}",
-        "total (that language)",
-        raw_total + raw as u64,
-        gz_total + gz
+        format!("total ({lang}, the heaviest language)"),
+        raw_total + raw,
+        gz_total + tree_gz + words_gz
     );
     println!(
         "budget {FIRST_STEP_BUDGET} B gzipped: {:.0} % used; the phones issue's target \
@@ -87,15 +84,124 @@ pub fn size() -> TaskResult {
         gz_total as f64 * 100.0 / FIRST_STEP_BUDGET as f64,
         gz_total as f64 * 100.0 / FIRST_STEP_TARGET as f64
     );
-    stable_peer(&dist)
+    stable_peer(&dist)?;
+    match top {
+        Some(n) => largest_functions(n),
+        None => Ok(()),
+    }
+}
+
+/// The language whose own files (its part of the built-in tree and its
+/// words) weigh most, gzipped: (code, tree gz, words gz, raw bytes of both).
+fn heaviest_language(dist: &Path) -> TaskResult<(String, u64, u64, u64)> {
+    let mut heaviest: Option<(String, u64, u64, u64)> = None;
+    for entry in std::fs::read_dir(dist.join("words")).map_err(|e| e.to_string())? {
+        let name = entry.map_err(|e| e.to_string())?.file_name();
+        let Some(lang) = name.to_str().and_then(|n| n.strip_suffix(".json")) else {
+            continue;
+        };
+        let tree = std::fs::read(dist.join(format!("trees/default.{lang}.json")))
+            .map_err(|e| format!("words/{lang}.json has no trees/default.{lang}.json: {e}"))?;
+        let words =
+            std::fs::read(dist.join(format!("words/{lang}.json"))).map_err(|e| e.to_string())?;
+        let (tree_gz, words_gz) = (gzip_len(&tree)?, gzip_len(&words)?);
+        let raw = (tree.len() + words.len()) as u64;
+        if heaviest
+            .as_ref()
+            .is_none_or(|(_, t, w, _)| tree_gz + words_gz > t + w)
+        {
+            heaviest = Some((lang.to_owned(), tree_gz, words_gz, raw));
+        }
+    }
+    heaviest.ok_or_else(|| "no words/LANG.json in dist/".into())
+}
+
+/// `--top N`: the N largest functions and data segments of the same wasm,
+/// built again with its names kept (`widget::build_named_wasm`), by twiggy;
+/// the names themselves (a custom section the release wasm does not have)
+/// are left out of the list and of the shares.
+fn largest_functions(n: usize) -> TaskResult {
+    let wasm = widget::build_named_wasm()?;
+    let mut twiggy = command("twiggy", &["top", "--format", "csv"]);
+    twiggy.arg(&wasm).env("PATH", crate::cmd::tool_path());
+    let csv = crate::cmd::output(&mut twiggy).ok_or("twiggy top failed")?;
+    let items: Vec<(u64, String)> = csv
+        .lines()
+        .skip(1)
+        .filter_map(|line| {
+            let fields = csv_fields(line);
+            let size = fields.get(1)?.parse().ok()?;
+            Some((size, fields.first()?.clone()))
+        })
+        .filter(|(_, name)| !name.ends_with("names\" subsection") && !name.starts_with("Σ"))
+        .collect();
+    let shipped: u64 = items.iter().map(|(size, _)| size).sum();
+    println!(
+        "largest items of the release wasm ({shipped} B without its names; twiggy {}):",
+        crate::tools::TWIGGY_VERSION
+    );
+    println!("{:>8} {:>6}  item", "raw B", "share");
+    for (size, name) in items.iter().take(n) {
+        println!(
+            "{size:>8} {:>5.1}%  {}",
+            *size as f64 * 100.0 / shipped as f64,
+            without_crate_hashes(name)
+        );
+    }
+    Ok(())
+}
+
+/// One line of twiggy's CSV: fields split at commas outside quotes, `""`
+/// read as a quote.
+fn csv_fields(line: &str) -> Vec<String> {
+    let (mut fields, mut field, mut quoted) = (Vec::new(), String::new(), false);
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            '"' => quoted = !quoted,
+            ',' if !quoted => fields.push(std::mem::take(&mut field)),
+            c => field.push(c),
+        }
+    }
+    fields.push(field);
+    fields
+}
+
+/// `yew[630d943f89c3991]::html` as `yew::html`: the disambiguators rustc's
+/// v0 mangling adds to every crate name (8 or more hex digits; `[f64]` is a
+/// slice).
+fn without_crate_hashes(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut rest = name;
+    while let Some(open) = rest.find('[') {
+        let (before, after) = rest.split_at(open);
+        out.push_str(before);
+        match after[1..].find(']') {
+            Some(close)
+                if close >= 8 && after[1..=close].chars().all(|c| c.is_ascii_hexdigit()) =>
+            {
+                rest = &after[close + 2..];
+            }
+            _ => {
+                out.push('[');
+                rest = &after[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The same widget built as before the release toolchain (stable, its
 /// prebuilt standard library), in this run: what `-Zbuild-std` saves.
-fn stable_peer(dist: &std::path::Path) -> TaskResult {
+fn stable_peer(dist: &Path) -> TaskResult {
     let peer = crate::cmd::root().join("target/bench-stable-dist");
     widget::build_stable_peer(&peer)?;
-    let wasm_gz = |dir: &std::path::Path| -> TaskResult<u64> {
+    let wasm_gz = |dir: &Path| -> TaskResult<u64> {
         let entry = std::fs::read_dir(dir)
             .map_err(|e| format!("cannot list {}: {e}", dir.display()))?
             .filter_map(Result::ok)
@@ -129,4 +235,33 @@ fn gzip_len(bytes: &[u8]) -> TaskResult<u64> {
         .map_err(|_| "gzip writer panicked".to_string())?
         .map_err(|e| e.to_string())?;
     Ok(out.stdout.len() as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn twiggy_csv_lines_split_at_unquoted_commas() {
+        assert_eq!(
+            csv_fields(r#""data segment "".rodata.1""",47708,5.1,,"#),
+            ["data segment \".rodata.1\"", "47708", "5.1", "", ""]
+        );
+        assert_eq!(csv_fields("a::b<c, d>,12"), ["a::b<c", " d>", "12"]);
+        assert_eq!(csv_fields(r#""a::b<c, d>",12"#), ["a::b<c, d>", "12"]);
+    }
+
+    #[test]
+    fn crate_disambiguators_are_dropped_and_other_brackets_kept() {
+        assert_eq!(
+            without_crate_hashes(
+                "<yew[630d943f89c3991]::X as core[3325c360d2084197]::fmt::Display>::fmt"
+            ),
+            "<yew::X as core::fmt::Display>::fmt"
+        );
+        assert_eq!(
+            without_crate_hashes("<[f64]>::sort [abc] []"),
+            "<[f64]>::sort [abc] []"
+        );
+    }
 }

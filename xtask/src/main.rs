@@ -37,7 +37,9 @@ usage: cargo xtask <command>
   test insights                 the insights suite on SQLite and PostgreSQL
   build                         build the release widget into dist/ and the
                                 studio into dist/studio/
-  bench size                    gzipped size of everything the page downloads
+  bench size [--top N]          gzipped size of everything the page downloads
+                                before the first step; --top: twiggy's N
+                                largest functions and data of the wasm
   bench speed [--markdown] [--runs N] [--no-anchor] [--link DOWN[/UP]/RTT_MS]
                                 download and upload accuracy, time and data on
                                 kernel-shaped links against curl and
@@ -66,7 +68,7 @@ fn main() -> ExitCode {
         ["test", "engines"] => layers::run_engines(),
         ["test", "insights"] => layers::run_insights(),
         ["build"] => widget::build_release().map(|_| ()),
-        ["bench", "size"] => bench::size(),
+        ["bench", "size", rest @ ..] => bench::size(rest),
         ["bench", "speed", rest @ ..] => bench_speed::run(rest),
         ["bench", "load", rest @ ..] => bench_load::run(rest),
         ["bench", "insights", rest @ ..] => bench_insights::run(rest),

@@ -30,6 +30,9 @@ pub const GECKODRIVER_VERSION: &str = "0.37.1";
 /// `widget::RELEASE_WASM_ENV`). Everything else, the browser tests' wasm
 /// included, builds with the stable toolchain.
 pub const RELEASE_TOOLCHAIN: &str = "nightly-2026-05-20";
+/// The wasm size profiler behind `cargo xtask bench size --top`, installed
+/// by that command only.
+pub const TWIGGY_VERSION: &str = "0.8.0";
 
 /// Everything: what `serve` needs and what `test` needs.
 pub fn ensure_all() -> TaskResult {
@@ -108,6 +111,18 @@ fn ensure_trunk() -> TaskResult {
     run(&mut command(
         "cargo",
         &["install", "--locked", "trunk", "--version", TRUNK_VERSION],
+    ))
+}
+
+/// twiggy, for `bench size --top` (about 2 minutes to install).
+pub fn ensure_twiggy() -> TaskResult {
+    if installed_version("twiggy").as_deref() == Some(TWIGGY_VERSION) {
+        return Ok(());
+    }
+    eprintln!("installing twiggy {TWIGGY_VERSION} (about 2 minutes)");
+    run(&mut command(
+        "cargo",
+        &["install", "--locked", "twiggy", "--version", TWIGGY_VERSION],
     ))
 }
 

@@ -48,6 +48,67 @@ fn trunk_build(dir: PathBuf, env: &[(&str, &str)], args: &[&str]) -> TaskResult 
     run(&mut trunk)
 }
 
+/// The release widget's wasm built again with its function names kept, for
+/// `cargo xtask bench size --top`: the toolchain and flags of
+/// [`RELEASE_WASM_ENV`] and trunk's wasm-opt level and parameters (read from
+/// index.html), but the names section left in by cargo (no strip) and kept
+/// through wasm-bindgen and wasm-opt (`-g`). Returns the wasm's path.
+pub fn build_named_wasm() -> TaskResult<PathBuf> {
+    tools::ensure_build_tools()?;
+    tools::ensure_twiggy()?;
+    let root = cmd::root();
+    let dir = root.join("target/bench-named");
+    let target_dir = dir.to_string_lossy().into_owned();
+    let mut cargo = command(
+        "cargo",
+        &[
+            "build",
+            "--release",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--package",
+            "backup-doctor",
+            "--target-dir",
+            &target_dir,
+        ],
+    );
+    cargo.current_dir(&root);
+    cargo.envs(RELEASE_WASM_ENV.iter().copied());
+    cargo.env("CARGO_PROFILE_RELEASE_STRIP", "false");
+    run(&mut cargo)?;
+    let built = dir.join("wasm32-unknown-unknown/release/backup-doctor.wasm");
+    let bindgen = dir.join("bindgen");
+    let mut wasm_bindgen = command("wasm-bindgen", &["--target", "web", "--out-dir"]);
+    wasm_bindgen
+        .arg(&bindgen)
+        .arg(&built)
+        .env("PATH", cmd::tool_path());
+    run(&mut wasm_bindgen)?;
+    let index = std::fs::read_to_string(root.join("index.html"))
+        .map_err(|e| format!("cannot read index.html: {e}"))?;
+    let level = attribute(&index, "data-wasm-opt")?;
+    let params = attribute(&index, "data-wasm-opt-params")?;
+    let named = dir.join("named.wasm");
+    let mut wasm_opt = command("wasm-opt", &[&format!("-O{level}"), "-g"]);
+    wasm_opt
+        .args(params.split_whitespace())
+        .arg(bindgen.join("backup-doctor_bg.wasm"))
+        .arg("-o")
+        .arg(&named)
+        .env("PATH", cmd::tool_path());
+    run(&mut wasm_opt)?;
+    Ok(named)
+}
+
+/// The value of `name="…"` in index.html's Trunk links.
+fn attribute<'a>(html: &'a str, name: &str) -> TaskResult<&'a str> {
+    let start = format!("{name}=\"");
+    html.split_once(&start)
+        .and_then(|(_, rest)| rest.split_once('"'))
+        .map(|(value, _)| value)
+        .ok_or_else(|| format!("index.html has no {name}=\"…\""))
+}
+
 /// Builds the release widget into `dist/`, the studio into `dist/studio/`
 /// and the release server binary.
 /// Returns the dist directory.
