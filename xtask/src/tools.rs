@@ -103,27 +103,26 @@ fn installed_version(program: &str) -> Option<String> {
     output(&mut c)?.split_whitespace().nth(1).map(str::to_owned)
 }
 
-fn ensure_trunk() -> TaskResult {
-    if installed_version("trunk").as_deref() == Some(TRUNK_VERSION) {
+/// `cargo install --locked NAME --version VERSION` unless `NAME --version`
+/// already says that version; `minutes` is what the person is told to expect.
+fn ensure_crate_tool(name: &str, version: &str, minutes: &str) -> TaskResult {
+    if installed_version(name).as_deref() == Some(version) {
         return Ok(());
     }
-    eprintln!("installing trunk {TRUNK_VERSION} (about 6 minutes on 2 cores)");
+    eprintln!("installing {name} {version} (about {minutes} minutes on 2 cores)");
     run(&mut command(
         "cargo",
-        &["install", "--locked", "trunk", "--version", TRUNK_VERSION],
+        &["install", "--locked", name, "--version", version],
     ))
 }
 
-/// twiggy, for `bench size --top` (about 2 minutes to install).
+fn ensure_trunk() -> TaskResult {
+    ensure_crate_tool("trunk", TRUNK_VERSION, "6")
+}
+
+/// twiggy, for `bench size --top` only.
 pub fn ensure_twiggy() -> TaskResult {
-    if installed_version("twiggy").as_deref() == Some(TWIGGY_VERSION) {
-        return Ok(());
-    }
-    eprintln!("installing twiggy {TWIGGY_VERSION} (about 2 minutes)");
-    run(&mut command(
-        "cargo",
-        &["install", "--locked", "twiggy", "--version", TWIGGY_VERSION],
-    ))
+    ensure_crate_tool("twiggy", TWIGGY_VERSION, "7")
 }
 
 /// The wasm-bindgen version Cargo.lock resolved; the CLI must match it.
