@@ -34,15 +34,28 @@ fn compile(files: &[(&str, &str)]) -> Result<String, String> {
         .map_err(|e| e.downcast_ref::<String>().cloned().unwrap_or_default())
 }
 
-const EN: &str = r#"{"direction": "ltr", "back": "Back", "progress": "Step {done} of {total}",
-  "drops": {"one": "one answer", "other": "{count} answers"}}"#;
+/// The texts every language must have, compiled in (`BASIC_KEYS`, all
+/// but `direction`), as JSON members to open a fixture with.
+macro_rules! basics {
+    () => {
+        r#""brand": "B", "loading_tree": "L", "translation_unavailable": "T",
+  "crash_heading": "H", "crash_text": "C", "crash_reload": "R", "crash_details": "D", "#
+    };
+}
+
+const EN: &str = concat!(
+    "{",
+    basics!(),
+    r#""direction": "ltr", "back": "Back", "progress": "Step {done} of {total}",
+  "drops": {"one": "one answer", "other": "{count} answers"}}"#
+);
 
 #[test]
 fn a_good_translation_compiles_to_typed_texts() {
     let code = compile(&[
         ("en.json", EN),
-        ("ru.json", r#"{"direction": "ltr", "back": "Назад", "progress": "Шаг {done} из {total}",
-          "drops": {"one": "{count} ответ", "few": "{count} ответа", "many": "{count} ответов", "other": "{count} ответа"}}"#),
+        ("ru.json", concat!("{", basics!(), r#""direction": "ltr", "back": "Назад", "progress": "Шаг {done} из {total}",
+          "drops": {"one": "{count} ответ", "few": "{count} ответа", "many": "{count} ответов", "other": "{count} ответа"}}"#)),
     ])
     .expect("compiles");
     assert!(
@@ -54,11 +67,14 @@ fn a_good_translation_compiles_to_typed_texts() {
         "{code}"
     );
     assert!(code.contains("pub back: &'static str"));
-    assert!(code.contains("few: Some(\"{count} ответа\")"));
+    // English is compiled in whole; another language only its basics (its
+    // table is fetched as words/LANG.json, checked here all the same).
     assert!(
-        code.contains("pub static LANGUAGES: &[&Messages] = &[&EN, &RU];"),
+        code.contains("pub static EN: Messages = Messages {"),
         "{code}"
     );
+    assert!(code.contains("Basics {\n        code: \"ru\","), "{code}");
+    assert!(!code.contains("Назад"), "{code}");
 }
 
 #[test]
@@ -133,11 +149,33 @@ fn english_itself_is_checked_and_any_placeholder_name_compiles() {
     );
     let code = compile(&[(
         "en.json",
-        r#"{"direction": "ltr", "kind": "A {type} step"}"#,
+        concat!(
+            "{",
+            basics!(),
+            r#""direction": "ltr", "kind": "A {type} step"}"#
+        ),
     )])
     .expect("a keyword as a placeholder compiles");
     assert!(
         code.contains("pub fn kind(&self, r#type: &str) -> String"),
         "{code}"
+    );
+}
+
+#[test]
+fn a_language_without_its_compiled_in_texts_is_refused() {
+    let error = compile(&[
+        ("en.json", EN),
+        (
+            "de.json",
+            r#"{"direction": "ltr", "back": "Zurück", "progress": "Schritt {done} von {total}",
+          "drops": {"one": "eine Antwort", "other": "{count} Antworten"}}"#,
+        ),
+    ])
+    .expect_err("refused");
+    assert!(
+        error.contains(r#"de.json: "brand" is missing"#)
+            || error.contains(r#"locales/de.json: "brand" must be a text"#),
+        "{error}"
     );
 }
