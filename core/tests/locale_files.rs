@@ -43,6 +43,11 @@ macro_rules! basics {
     };
 }
 
+/// The build's error for `name` with `text` beside [`EN`] (it must fail).
+fn refused_beside_english(name: &str, text: &str) -> String {
+    compile(&[("en.json", EN), (name, text)]).expect_err("refused")
+}
+
 const EN: &str = concat!(
     "{",
     basics!(),
@@ -79,15 +84,11 @@ fn a_good_translation_compiles_to_typed_texts() {
 
 #[test]
 fn every_mistake_is_named_with_its_file_and_key() {
-    let error = compile(&[
-        ("en.json", EN),
-        (
-            "fr.json",
-            r#"{"direction": "sideways", "progress": "Étape {fait} sur {total}",
+    let error = refused_beside_english(
+        "fr.json",
+        r#"{"direction": "sideways", "progress": "Étape {fait} sur {total}",
           "drops": "{count} réponses", "extra": "?"}"#,
-        ),
-    ])
-    .expect_err("refused");
+    );
     for expected in [
         r#"fr.json: "back" is missing"#,
         r#"fr.json: "progress" has placeholders {fait} {total} but English has {done} {total}"#,
@@ -101,15 +102,11 @@ fn every_mistake_is_named_with_its_file_and_key() {
 
 #[test]
 fn plurals_need_other_and_known_categories() {
-    let error = compile(&[
-        ("en.json", EN),
-        (
-            "de.json",
-            r#"{"direction": "ltr", "back": "Zurück", "progress": "Schritt {done} von {total}",
+    let error = refused_beside_english(
+        "de.json",
+        r#"{"direction": "ltr", "back": "Zurück", "progress": "Schritt {done} von {total}",
           "drops": {"one": "eine Antwort", "several": "{count} Antworten"}}"#,
-        ),
-    ])
-    .expect_err("refused");
+    );
     assert!(
         error.contains(r#"de.json: "drops": a plural needs an "other" form"#),
         "{error}"
@@ -128,7 +125,7 @@ fn a_stray_brace_or_a_bad_file_name_is_refused() {
     );
     assert!(locales::placeholders("50 % {off").is_err());
     assert!(locales::placeholders("a } b").is_err());
-    let error = compile(&[("en.json", EN), ("French.json", EN)]).expect_err("refused");
+    let error = refused_beside_english("French.json", EN);
     assert!(
         error.contains("French.json: the file name must be a language code"),
         "{error}"
@@ -163,19 +160,18 @@ fn english_itself_is_checked_and_any_placeholder_name_compiles() {
 }
 
 #[test]
-fn a_language_without_its_compiled_in_texts_is_refused() {
-    let error = compile(&[
-        ("en.json", EN),
-        (
-            "de.json",
-            r#"{"direction": "ltr", "back": "Zurück", "progress": "Schritt {done} von {total}",
+fn the_compiled_in_texts_are_required_of_english_and_every_language() {
+    let error = refused_beside_english(
+        "de.json",
+        r#"{"direction": "ltr", "back": "Zurück", "progress": "Schritt {done} von {total}",
           "drops": {"one": "eine Antwort", "other": "{count} Antworten"}}"#,
-        ),
-    ])
-    .expect_err("refused");
+    );
+    assert!(error.contains(r#"de.json: "brand" is missing"#), "{error}");
+    let error =
+        compile(&[("en.json", r#"{"direction": "ltr", "back": "Back"}"#)]).expect_err("refused");
     assert!(
-        error.contains(r#"de.json: "brand" is missing"#)
-            || error.contains(r#"locales/de.json: "brand" must be a text"#),
+        error
+            .contains(r#"locales/en.json: "brand" must be a text (every language compiles it in)"#),
         "{error}"
     );
 }

@@ -12,7 +12,7 @@ use crate::TaskResult;
 
 /// Trunk 0.22 needs a newer rustc than this machine has; 0.21.14 is verified.
 pub const TRUNK_VERSION: &str = "0.21.14";
-const WASM_TARGET: &str = "wasm32-unknown-unknown";
+pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 /// WebKitGTK's driver and browser (Debian's webkit2gtk-driver), on a

@@ -65,7 +65,7 @@ pub fn build_named_wasm() -> TaskResult<PathBuf> {
             "build",
             "--release",
             "--target",
-            "wasm32-unknown-unknown",
+            tools::WASM_TARGET,
             "--package",
             "backup-doctor",
             "--target-dir",
@@ -76,7 +76,9 @@ pub fn build_named_wasm() -> TaskResult<PathBuf> {
     cargo.envs(RELEASE_WASM_ENV.iter().copied());
     cargo.env("CARGO_PROFILE_RELEASE_STRIP", "false");
     run(&mut cargo)?;
-    let built = dir.join("wasm32-unknown-unknown/release/backup-doctor.wasm");
+    let built = dir
+        .join(tools::WASM_TARGET)
+        .join("release/backup-doctor.wasm");
     let bindgen = dir.join("bindgen");
     let mut wasm_bindgen = command("wasm-bindgen", &["--target", "web", "--out-dir"]);
     wasm_bindgen

@@ -9,6 +9,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::decimal::parse_decimal;
+
 /// Summary of a set of round-trip times.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -81,7 +83,6 @@ fn usable(value: f64) -> bool {
 /// `app;dur=3`): the sum of every `dur`, ms. A latency probe subtracts it,
 /// so a round trip counts the network, not the server's work.
 pub fn server_timing_ms(header: &str) -> Option<f64> {
-    use crate::decimal::parse_decimal;
     let durations: Vec<f64> = header
         .split(',')
         .flat_map(|metric| metric.split(';').skip(1))
