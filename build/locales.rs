@@ -384,15 +384,12 @@ fn generate(keys: &[(String, Shape)], locales: &[&Locale]) -> String {
 /// The keys every language has compiled in (a [`Basics`]), whatever it
 /// fetches: what the widget shows before a language's table arrives, or
 /// when it cannot.
-const BASIC_KEYS: [&str; 8] = [
+/// (The crash panel's words are in `embed/startup.js`, which draws it.)
+const BASIC_KEYS: [&str; 4] = [
     "direction",
     "brand",
     "loading_tree",
     "translation_unavailable",
-    "crash_heading",
-    "crash_text",
-    "crash_reload",
-    "crash_details",
 ];
 
 /// `Messages::from_texts`: a table from a locale file's texts, each key
@@ -450,7 +447,7 @@ fn table(name: &str, locale: &Locale, keys: &[(String, Shape)]) -> String {
 /// `Basics` and `BASICS`: [`BASIC_KEYS`] of every language, English first.
 fn basics(locales: &[&Locale]) -> String {
     let mut out = String::from(
-        "/// What every language has compiled in: its code and the few texts\n/// shown before its table arrives, or when it cannot (a crash, a failed\n/// fetch).\n#[derive(Debug, PartialEq, Eq)]\npub struct Basics {\n    pub code: &'static str,\n",
+        "/// What every language has compiled in: its code and the few texts\n/// shown before its table arrives, or when it cannot (a failed fetch).\n#[derive(Debug, PartialEq, Eq)]\npub struct Basics {\n    pub code: &'static str,\n",
     );
     for key in BASIC_KEYS {
         let _ = writeln!(out, "    pub {key}: &'static str,");

@@ -5,7 +5,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startSnippetsHost } from "./host-page.mjs";
 import { DEFAULT_TREE } from "./trails.mjs";
-import { launch, openPage, artifact, BASE_URL, PHONE } from "./harness.mjs";
+import { launch, openPage, artifact, builtNames, crashWasm, BASE_URL, PHONE } from "./harness.mjs";
 
 const DESKTOP = { viewport: { width: 1280, height: 800 } };
 let browser;
@@ -69,6 +69,23 @@ test("two <backup-doctor> elements answer taps and fire events independently", a
     document.getElementById(id).shadowRoot.querySelector(".bd-widget").dataset.theme));
   assert.deepEqual(themes, ["light", "dark"]);
   assert.deepEqual(page.consoleErrors, []);
+  await page.context().close();
+});
+
+test("a crash turns every <backup-doctor> of the page into the crash panel, in its shadow root", async () => {
+  const page = await openPage(browser, "demo/two-widgets.html");
+  await inWidget(page, "#first", ".bd-step h2").waitFor({ timeout: 15000 });
+  await inWidget(page, "#second", ".bd-step h2").waitFor();
+  await crashWasm(page, new URL((await builtNames()).glue, BASE_URL).href);
+  for (const host of ["#first", "#second"]) {
+    const panel = inWidget(page, host, ".bd-crash");
+    await panel.waitFor({ timeout: 5000 });
+    assert.match(await panel.innerText(), /stopped working/);
+    await panel.getByRole("button", { name: "Reload" }).waitFor();
+  }
+  // Styled by the widget's sheet: the Reload button is a filled button.
+  const background = await inWidget(page, "#first", ".bd-crash button").evaluate((b) => getComputedStyle(b).backgroundColor);
+  assert.notEqual(background, "rgba(0, 0, 0, 0)");
   await page.context().close();
 });
 

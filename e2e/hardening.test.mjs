@@ -4,7 +4,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
-import { launch, openPage, artifact, BASE_URL } from "./harness.mjs";
+import { launch, openPage, artifact, crashWasm, BASE_URL } from "./harness.mjs";
 import { DEFAULT_TREE, trailsTo } from "./trails.mjs";
 
 let browser;
@@ -139,13 +139,21 @@ test("the widget keeps working when the server goes away mid-flow", async () => 
 test("a panic shows a readable panel with a reload button, never a frozen widget", async () => {
   const page = await openPage(browser, "");
   await heading(page).waitFor({ timeout: 15000 });
-  await page.evaluate(() => { try { window.wasmBindings.__backupDoctorCrashTest(); } catch { /* the trap */ } });
+  await page.getByRole("button", { name: "Android", exact: true }).click();
+  await page.locator(".bd-step[data-node=android-symptom]").waitFor();
+  await crashWasm(page);
   const panel = page.locator(".bd-crash");
-  await panel.waitFor();
+  await panel.waitFor({ timeout: 5000 });
   assert.match(await panel.innerText(), /stopped working/);
+  // For support: the version and the trap (the release build panics by
+  // trapping at once, with no message of its own).
+  await panel.locator("summary").click();
+  assert.match(await panel.locator("pre").innerText(), /^backup-doctor \d+\.\d+\.\d+\n[\s\S]*(RuntimeError|unreachable)/);
   await page.screenshot({ path: artifact("crash-panel.png") });
   await panel.getByRole("button", { name: "Reload" }).click();
   await heading(page).waitFor({ timeout: 15000 });
+  // The place is kept: the step answered before the crash.
+  assert.equal(await page.locator(".bd-step").getAttribute("data-node"), "android-symptom");
   await page.context().close();
 });
 

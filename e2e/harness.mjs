@@ -49,6 +49,19 @@ export function luminance(rgb) {
 }
 
 /**
+ * Panics the page's wasm on purpose (`__backupDoctorCrashTest`) from a
+ * timer, so the trap reaches the page uncaught, as a panic in an event
+ * handler or a task does. `glue` is the glue module's URL in script mode
+ * (the one embed.js imported); the standalone page has `window.wasmBindings`.
+ */
+export async function crashWasm(page, glue) {
+  await page.evaluate(async (glue) => {
+    const bindings = glue ? await import(glue) : window.wasmBindings;
+    setTimeout(() => bindings.__backupDoctorCrashTest());
+  }, glue);
+}
+
+/**
  * The build's content-hashed names ({glue, wasm, css}) as the standalone
  * page links them, and as embed.js has them (tools/stamp-embed.mjs).
  */

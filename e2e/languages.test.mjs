@@ -7,7 +7,7 @@
 // (Web Share), Email (mailto:), Copy, and a print view of the summary.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, openPage, artifact, BASE_URL } from "./harness.mjs";
+import { launch, openPage, artifact, crashWasm, BASE_URL } from "./harness.mjs";
 import { trailsTo, DEFAULT_TREE } from "./trails.mjs";
 import { LANGS, KEPT_IN_ENGLISH, englishFragments, locale } from "./langs.mjs";
 import { walkToOutcome } from "./walk.mjs";
@@ -111,7 +111,7 @@ for (const lang of LANGS.filter((l) => l !== "en")) {
     // A crash, and a wasm that will not start.
     const crashed = await openPage(browser, `?lang=${lang}`);
     await crashed.locator(".bd-step h2").waitFor({ timeout: 15000 });
-    await crashed.evaluate(() => { try { window.wasmBindings.__backupDoctorCrashTest(); } catch { /* the trap */ } });
+    await crashWasm(crashed);
     await crashed.locator(".bd-crash").waitFor({ timeout: 5000 });
     assert.match(await crashed.locator(".bd-crash").innerText(), new RegExp(own.crash_reload));
     await seen(crashed, "the crash panel");

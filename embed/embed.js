@@ -12,7 +12,7 @@
 // They have content-hashed names, cached for good; this file keeps its name
 // and is revalidated, so a new build reaches host pages at once.
 
-import { showStartupFailure } from "./startup.js";
+import { onWasmTrap, showCrash, showStartupFailure } from "./startup.js";
 
 const BASE = new URL("./", import.meta.url);
 // The build's file names (tools/stamp-embed.mjs writes the hashed ones here).
@@ -21,6 +21,18 @@ const CONFIG_NAMES = ["lang", "tree", "speedtest", "theme", "insights"];
 
 let wasmReady;
 let sheetReady;
+/** The mounted widgets' containers (in shadow roots, out of reach of selectors), with the language asked. */
+const containers = new Map();
+
+// A trap breaks the one wasm instance behind every widget of the page: each
+// shows the crash panel, or the start-up message if it had not rendered yet.
+onWasmTrap((detail) => {
+  for (const [container, lang] of containers) {
+    const widget = container.querySelector("[data-backup-doctor-root]");
+    if (widget) showCrash(widget, detail);
+    else showStartupFailure(container, lang, detail);
+  }
+});
 
 /** Loads the wasm once for every widget on the page. */
 function loadWasm() {
@@ -96,6 +108,7 @@ function mount(element, options = {}) {
   container.className = "bd-host";
   shadow.replaceChildren(container);
   const opts = { ...options };
+  containers.set(container, opts.lang);
   // The speed test defaults to the server that serves the widget.
   if (!opts.speedtest) opts.speedtest = BASE.href.replace(/\/$/, "");
   // Where the widget's own files (other languages' steps) are.
@@ -118,6 +131,7 @@ function mount(element, options = {}) {
     destroy() {
       destroyed = true;
       if (inner) { inner.destroy(); inner.free(); inner = null; }
+      containers.delete(container);
       container.remove();
     },
   });

@@ -1,9 +1,10 @@
 // The standalone page's start-up watchdog: if the troubleshooter's code or
 // wasm fails to load, compile or start, or has not rendered a few seconds
 // after the page loaded, the "Loading…" line becomes a message in the person's
-// language with Reload and where to get help. A module of its own, so it
-// runs even when the app's module graph fails.
-import { showLoading, showStartupFailure } from "./startup.js";
+// language with Reload and where to get help. Once it has started, a trap of
+// the wasm (a panic) turns the widget into the crash panel. A module of its
+// own, so it runs even when the app's module graph fails.
+import { onWasmTrap, showCrash, showLoading, showStartupFailure } from "./startup.js";
 
 // A few seconds after everything has loaded; on a slow link the download
 // itself may take long, so the cap counts from the page's load, with an
@@ -11,7 +12,7 @@ import { showLoading, showStartupFailure } from "./startup.js";
 const START_AFTER_LOAD_MS = 4000;
 const LOAD_CAP_MS = 45000;
 const page = document.getElementById("backup-doctor");
-const started = () => Boolean(page?.querySelector(".bd-widget"));
+const started = () => Boolean(page?.querySelector("[data-backup-doctor-root]"));
 const lang = new URLSearchParams(location.search).get("lang") || undefined;
 let done = false;
 showLoading(page, lang);
@@ -21,6 +22,12 @@ function fail(reason) {
   done = true;
   showStartupFailure(page, lang, reason);
 }
+
+onWasmTrap((detail) => {
+  const widget = page?.querySelector("[data-backup-doctor-root]");
+  if (widget) showCrash(widget, detail);
+  else fail(detail);
+});
 
 // A script error, or the app's own code or wasm failing to load (a broken
 // favicon or image is not a reason to give up).

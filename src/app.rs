@@ -189,7 +189,7 @@ pub fn app(props: &AppProps) -> Html {
         <div class="bd-widget" ref={root} data-theme={props.config.theme.as_str()} data-scheme={scheme.as_str()}
              lang={lang.clone()} dir={direction(&lang)}
              data-backup-doctor-root="" data-version={crate::VERSION}>
-            // `data-backup-doctor-root` is `panic::ROOT_ATTR`: the panic panel goes here.
+            // `data-backup-doctor-root`: the crash panel goes here (embed/startup.js's showCrash).
             // The version is for support (markup and summary), not for people.
             <header class="bd-header">
                 <p class="bd-brand">{ if words.is_some() { messages.brand } else { basics.brand } }</p>

@@ -53,8 +53,6 @@ fn option_pairs(options: &JsValue) -> Vec<(String, String)> {
 /// `speedtest`, `theme`, `insights`).
 #[wasm_bindgen]
 pub fn mount(root: Element, options: JsValue) -> WidgetHandle {
-    crate::panic::install_hook();
-    crate::panic::register_root(&root);
     let mut pairs = option_pairs(&options);
     // Set by embed.js, not by people: where the widget's files are.
     let asset_base = pairs

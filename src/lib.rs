@@ -51,7 +51,6 @@ pub fn start_standalone() {
     let Ok(Some(root)) = document.query_selector(&format!("[{STANDALONE_ATTR}]")) else {
         return;
     };
-    panic::install_hook();
     let pairs = browser::location::query_pairs();
     let (config, problems) =
         Config::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));

@@ -1,7 +1,6 @@
 // Writes target/embed/startup.js: embed/startup.js with its table of
-// start-up failure words filled from every locales/*.json (the keys
-// startup_title, startup_help, startup_reload, direction and loading_tree),
-// so the one
+// start-up failure and crash words filled from every locales/*.json (the
+// KEYS below, in the order embed/startup.js reads them), so the one
 // language list is the locale files; and target/words/LANG.json, every
 // language but English as the widget fetches it (the locale file, minified;
 // English is compiled in). Trunk runs it before every build (Trunk.toml's
@@ -13,7 +12,10 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const KEYS = ["startup_title", "startup_help", "startup_reload", "direction", "loading_tree"];
+const KEYS = [
+  "startup_title", "startup_help", "startup_reload", "direction", "loading_tree",
+  "crash_heading", "crash_text", "crash_reload", "crash_details",
+];
 
 try {
   const codes = readdirSync(resolve(root, "locales"))

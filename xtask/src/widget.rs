@@ -8,19 +8,21 @@ use crate::{tools, TaskResult};
 
 /// How Trunk's cargo builds the release wasm: with
 /// [`tools::RELEASE_TOOLCHAIN`], the standard library rebuilt for size
-/// (`optimize_for_size`) instead of the prebuilt one, and without panic
+/// (`optimize_for_size`) instead of the prebuilt one, without panic
 /// locations (`-Zlocation-detail=none`) or `Debug` output
-/// (`-Zfmt-debug=none`; nothing a person reads is `Debug`, and a panic's
-/// message still reaches the crash panel). `cargo xtask bench size` prints
-/// what this saves (about 18 KB gzipped); the flags apply to the wasm
-/// target alone, so build scripts and proc macros build as usual.
+/// (`-Zfmt-debug=none`; nothing a person reads is `Debug`), and a panic
+/// that traps at once (`-Cpanic=immediate-abort`: no hook, no message; the
+/// crash panel is drawn by `embed/startup.js` on the trap, see
+/// `src/panic.rs`). `cargo xtask bench size` prints what this saves against
+/// the stable toolchain; the flags apply to the wasm target alone, so build
+/// scripts and proc macros build as usual.
 const RELEASE_WASM_ENV: [(&str, &str); 4] = [
     ("RUSTUP_TOOLCHAIN", tools::RELEASE_TOOLCHAIN),
     ("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort"),
     ("CARGO_UNSTABLE_BUILD_STD_FEATURES", "optimize_for_size"),
     (
         "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
-        "-Zlocation-detail=none -Zfmt-debug=none",
+        "-Zlocation-detail=none -Zfmt-debug=none -Zunstable-options -Cpanic=immediate-abort",
     ),
 ];
 
