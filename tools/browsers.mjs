@@ -31,3 +31,7 @@ export const CSS_TARGETS = {
  */
 export const JS_ECMA_VERSION = 2022;
 export const JS_FORBIDDEN_NODES = { StaticBlock: "class static blocks (Safari 16.4+)" };
+
+/** esbuild `target`: the same floor (tools/minify.mjs lowers to it). */
+export const JS_TARGETS = Object.entries({ ios: "ios_saf", safari: "safari", chrome: "chrome", edge: "edge", firefox: "firefox" })
+  .map(([engine, key]) => `${engine}${CSS_TARGETS[key] >> 16}.${(CSS_TARGETS[key] >> 8) & 0xff}`);

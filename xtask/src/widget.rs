@@ -124,6 +124,9 @@ pub fn build_release() -> TaskResult<PathBuf> {
     trunk_release(cmd::root().join("studio"))?;
     // embed.js learns the content-hashed names of the glue, wasm and CSS.
     run(command("node", &["tools/stamp-embed.mjs", "dist"]).current_dir(cmd::root()))?;
+    // The JavaScript minified for the support floor (the glue renamed for
+    // its new content), index.html without comments.
+    run(command("node", &["tools/minify.mjs", "dist"]).current_dir(cmd::root()))?;
     // Brotli and gzip copies beside each file, sent as they are.
     run(command("node", &["tools/precompress.mjs", "dist"]).current_dir(cmd::root()))?;
     run(&mut command(
