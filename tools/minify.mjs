@@ -1,25 +1,24 @@
-// Minifies the built site's JavaScript with esbuild for the browsers of
-// browsers.mjs (it lowers nothing they run, and fails on syntax it cannot
-// lower for them): the wasm-bindgen glue, startup.js, watchdog.js and
-// embed.js; and index.html without its comments and indentation. Trunk's own minifier cannot read wasm-bindgen's glue, so this
-// runs on its output: `cargo xtask build` calls it after stamp-embed.mjs,
-// before precompress.mjs.
+// What `cargo xtask build` does to the site after Trunk: the JavaScript
+// minified with esbuild for the browsers of browsers.mjs (it lowers nothing
+// they run, and fails on syntax it cannot lower for them), embed.js stamped
+// with the build's file names (stamp-embed.mjs), and index.html without its
+// comments and indentation. Trunk's own minifier cannot read wasm-bindgen's
+// glue, so this runs on its output, before precompress.mjs.
 //
 // The glue's name carries a hash of its content and is cached for a year,
 // immutable, under a Subresource Integrity check: the minified glue gets a
-// name of its own content (the unminified one's name would keep a second
-// content behind it), and index.html's links and integrity and embed.js's
-// file table follow it.
+// name of its own content (Trunk's name would keep a second content behind
+// it), and index.html's links and integrity and embed.js's table name it.
 //
 //   node tools/minify.mjs DIST
-import { readFileSync, readdirSync, renameSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { resolve } from "node:path";
 import { transformSync } from "esbuild";
 import { JS_TARGETS } from "./browsers.mjs";
+import { hashedNames, stampEmbed } from "./stamp-embed.mjs";
 
 const dist = resolve(process.argv[2] ?? "dist");
-const GLUE = /^backup-doctor-[0-9a-f]{8,}\.js$/;
 
 /** `source` minified as an ES module for the support floor. */
 function minify(source) {
@@ -44,14 +43,13 @@ function rewrite(path, change) {
 }
 
 try {
-  const names = readdirSync(dist).filter((n) => GLUE.test(n));
-  if (names.length !== 1) throw new Error(`${dist}: expected one glue like ${GLUE}, found ${names.length}`);
-  const [glue] = names;
+  const files = hashedNames(dist);
+  const { glue } = files;
 
   const code = minify(readFileSync(resolve(dist, glue), "utf8"));
   const renamed = `backup-doctor-${createHash("sha256").update(code).digest("hex").slice(0, 16)}.js`;
-  writeFileSync(resolve(dist, glue), code);
-  renameSync(resolve(dist, glue), resolve(dist, renamed));
+  writeFileSync(resolve(dist, renamed), code);
+  rmSync(resolve(dist, glue));
   const integrity = `sha384-${createHash("sha384").update(code).digest("base64")}`;
 
   rewrite(resolve(dist, "index.html"), (html) => {
@@ -64,8 +62,7 @@ try {
     // The page has no <pre> or <textarea>: its indentation is not content.
     return page.replace(/<!--[\s\S]*?-->/g, "").replace(/\n\s*/g, "\n").replace(/\n+/g, "\n");
   });
-  // embed.js, already stamped with the build's names, learns the glue's new one.
-  rewrite(resolve(dist, "embed.js"), (source) => minify(replaceAll(source, glue, renamed, "embed.js")));
+  rewrite(resolve(dist, "embed.js"), (source) => minify(stampEmbed(source, { ...files, glue: renamed })));
   for (const name of ["startup.js", "watchdog.js"]) rewrite(resolve(dist, name), minify);
 } catch (e) {
   process.stderr.write(`minify: ${e.message}\n`);

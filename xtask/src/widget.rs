@@ -122,10 +122,9 @@ pub fn build_release() -> TaskResult<PathBuf> {
     // The authors' studio, into dist/studio/ (studio/Trunk.toml), after the
     // widget's build has cleaned dist/.
     trunk_release(cmd::root().join("studio"))?;
-    // embed.js learns the content-hashed names of the glue, wasm and CSS.
-    run(command("node", &["tools/stamp-embed.mjs", "dist"]).current_dir(cmd::root()))?;
     // The JavaScript minified for the support floor (the glue renamed for
-    // its new content), index.html without comments.
+    // its new content), embed.js stamped with the content-hashed names of
+    // the glue, wasm and CSS, index.html without comments.
     run(command("node", &["tools/minify.mjs", "dist"]).current_dir(cmd::root()))?;
     // Brotli and gzip copies beside each file, sent as they are.
     run(command("node", &["tools/precompress.mjs", "dist"]).current_dir(cmd::root()))?;
