@@ -2,7 +2,9 @@
 //! by `build/locales.rs`) and the English part of the default tree: the
 //! first step then needs no extra request, and the tree's other languages
 //! (most of the file) are fetched only by the people who read them
-//! (`dist/trees/`).
+//! (`dist/trees/`). The English tree is checked here and compiled in
+//! packed (`backup_doctor_core::tree::packed`): the widget does not read
+//! or check it again. The studio compiles in its JSON.
 
 use std::path::Path;
 
@@ -27,11 +29,23 @@ fn main() {
     if let Some(langs) = tree.get_mut("langs") {
         *langs = serde_json::json!(["en"]);
     }
-    std::fs::write(
-        Path::new(&out_dir).join("default.en.json"),
-        tree.to_string(),
-    )
-    .expect("OUT_DIR is writable");
+    let english = tree.to_string();
+    let checked = backup_doctor_core::tree::Tree::from_json(&english)
+        .unwrap_or_else(|errors| panic!("the default tree's English is not valid: {errors}"));
+    assert!(
+        checked.warnings().is_empty(),
+        "the default tree's English has warnings: {:?}",
+        checked.warnings()
+    );
+    let packed = backup_doctor_core::tree::packed::pack(&checked);
+    assert!(
+        backup_doctor_core::tree::packed::unpack(&packed)
+            .is_some_and(|t| t.tree() == checked.tree()),
+        "the packed default tree unpacks to another tree"
+    );
+    let out = Path::new(&out_dir);
+    std::fs::write(out.join("default.en.json"), english).expect("OUT_DIR is writable");
+    std::fs::write(out.join("default.en.packed"), packed).expect("OUT_DIR is writable");
 }
 
 /// Drops every translation: a localized text is an object whose values are

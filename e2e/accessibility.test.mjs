@@ -34,6 +34,8 @@ for (const lang of LANGS) {
         // A new query each time makes a real load (a fragment change would not).
         await page.goto(new URL(`?lang=${lang}&theme=${theme}&n=${loads++}#step=${trail}`, process.env.BASE_URL).href);
         await page.locator(`.bd-step[data-node="${node}"] h2`).waitFor({ timeout: 15000 });
+        // The connection test and the outcome come from their chunks: checked once drawn.
+        await page.locator(".bd-step .bd-loading").waitFor({ state: "detached", timeout: 15000 });
         const { violations } = await new AxeBuilder({ page }).withTags(TAGS).analyze();
         for (const v of violations) {
           failures.push(`${lang}/${theme}/${node}: ${v.id} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);

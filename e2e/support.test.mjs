@@ -48,10 +48,19 @@ test("the check itself refuses syntax newer than the floor", () => {
   assert.match(tooNew("const r = /[\\p{L}--[a-z]]/v;").join(), /not ES2022/);
 });
 
+/** The chunk loader the page preloads beside the glue, and the chunks it names. */
+async function splitNames() {
+  const loader = (await served("")).match(/["'\/](split-[0-9a-f]{16}\.js)["']/)?.[1];
+  assert.ok(loader, "index.html preloads the chunk loader");
+  const chunks = [...(await served(loader)).matchAll(/"\.\/(chunk-[A-Za-z0-9_]+-[0-9a-f]{16}\.wasm)"/g)].map((m) => m[1]);
+  assert.ok(chunks.length >= 3, `the loader names the chunks: ${chunks}`);
+  return { loader, chunks };
+}
+
 test("embed.js, its helpers, the wasm glue and the page's scripts use no syntax newer than the floor", async () => {
   const page = await served("");
   const inline = [...page.matchAll(/<script\b[^>]*>([\s\S]*?)<\/script>/g)].map((m) => m[1]).filter((s) => s.trim());
-  const files = ["embed.js", "startup.js", "watchdog.js", (await builtNames()).glue];
+  const files = ["embed.js", "startup.js", "watchdog.js", (await builtNames()).glue, (await splitNames()).loader];
   for (const file of files) assert.deepEqual(tooNew(await served(file)), [], file);
   inline.forEach((source, i) => assert.deepEqual(tooNew(source), [], `index.html script ${i + 1}`));
 });
@@ -172,7 +181,8 @@ test("an older engine (no constructed stylesheets, no light-dark()) draws a styl
 
 test("the wasm, the glue and the stylesheet go as Brotli to a browser that accepts it, gzip to one that does not, the same bytes either way", async () => {
   const { glue, wasm, css } = await builtNames();
-  for (const file of [wasm, glue, css, "embed.js"]) {
+  const { loader, chunks } = await splitNames();
+  for (const file of [wasm, glue, css, "embed.js", loader, chunks[0]]) {
     const url = new URL(file, BASE_URL);
     const plain = await fetch(url, { headers: { "accept-encoding": "identity" } });
     assert.equal(plain.headers.get("content-encoding"), null, file);
@@ -187,9 +197,10 @@ test("the wasm, the glue and the stylesheet go as Brotli to a browser that accep
   }
 });
 
-test("the glue, the wasm and the stylesheet have content-hashed names cached for good; the page, embed.js and its helpers revalidate and name the same files", async () => {
+test("the glue, the wasm, its chunks and their loader and the stylesheet have content-hashed names cached for good; the page, embed.js and its helpers revalidate and name the same files", async () => {
   const names = await builtNames();
-  for (const file of Object.values(names)) {
+  const { loader, chunks } = await splitNames();
+  for (const file of [...Object.values(names), loader, ...chunks]) {
     const r = await fetch(new URL(file, BASE_URL));
     assert.equal(r.status, 200, file);
     assert.equal(r.headers.get("cache-control"), "public, max-age=31536000, immutable", file);

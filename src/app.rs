@@ -12,16 +12,17 @@
 use std::rc::Rc;
 
 use backup_doctor_core::config::{direction, supported_lang, Config, ConfigProblem};
-use backup_doctor_core::tree::{Tree, TreeErrors, MAX_TREE_BYTES};
+use backup_doctor_core::tree::{packed, TreeErrors, MAX_TREE_BYTES};
 use yew::prelude::*;
 
 use crate::browser::fetch::{self, FetchError};
+use crate::chunks::{self, Reader};
 use crate::components::problems::{FetchProblem, TreeProblems};
 use crate::components::troubleshooter::Troubleshooter;
 use crate::messages::{self, basics, Locale, LocaleProvider, Messages, EN};
 use crate::state::SharedTree;
 use crate::words::config_problem;
-use crate::{default_tree_path, DEFAULT_TREE_EN_JSON};
+use crate::{default_tree_path, DEFAULT_TREE_EN};
 
 /// How long an author's tree may take to arrive.
 const TREE_TIMEOUT_MS: u32 = 15_000;
@@ -49,12 +50,27 @@ enum TreeLoad {
     Ready(SharedTree),
     FetchFailed(FetchError),
     Invalid(Rc<TreeErrors>),
+    /// The reader's chunk, which reads a fetched tree, could not be had.
+    ReaderUnavailable,
 }
 
-fn parse(json: &str) -> TreeLoad {
-    match Tree::from_json(json) {
-        Ok(tree) => TreeLoad::Ready(SharedTree(Rc::new(tree))),
-        Err(errors) => TreeLoad::Invalid(Rc::new(errors)),
+/// The built-in tree in English: compiled in packed, checked at build.
+fn builtin_english() -> TreeLoad {
+    match packed::unpack(DEFAULT_TREE_EN) {
+        Some(tree) => TreeLoad::Ready(SharedTree(Rc::new(tree))),
+        // Not reached: build.rs unpacks what it packs.
+        None => TreeLoad::ReaderUnavailable,
+    }
+}
+
+/// A fetched tree file, read and checked in the reader's chunk.
+async fn read(json: &str) -> TreeLoad {
+    match chunks::load::<Reader>().await {
+        Ok(reader) => match (reader.tree)(json) {
+            Ok(tree) => TreeLoad::Ready(SharedTree(Rc::new(tree))),
+            Err(errors) => TreeLoad::Invalid(Rc::new(errors)),
+        },
+        Err(_) => TreeLoad::ReaderUnavailable,
     }
 }
 
@@ -77,7 +93,7 @@ pub fn app(props: &AppProps) -> Html {
     // in English too, even if its part arrives later.
     let fell_back = use_mut_ref(|| false);
     let load = use_state(|| match url {
-        None => parse(DEFAULT_TREE_EN_JSON),
+        None => builtin_english(),
         Some(_) => TreeLoad::Loading,
     });
     {
@@ -96,7 +112,7 @@ pub fn app(props: &AppProps) -> Html {
                             *fell_back.borrow_mut() = true;
                             english_only.set(true);
                             if builtin {
-                                load.set(parse(DEFAULT_TREE_EN_JSON));
+                                load.set(builtin_english());
                             }
                             words.set(Some(&EN));
                         }
@@ -114,15 +130,18 @@ pub fn app(props: &AppProps) -> Html {
                 load.set(TreeLoad::Loading);
                 wasm_bindgen_futures::spawn_local(async move {
                     let fetched = fetch::text_capped(&url, MAX_TREE_BYTES, TREE_TIMEOUT_MS).await;
-                    load.set(match fetched {
-                        Ok(_) if builtin && *fell_back.borrow() => parse(DEFAULT_TREE_EN_JSON),
-                        Ok(json) => parse(&json),
-                        // The built-in steps exist in English in any case.
-                        Err(_) if builtin => {
-                            english_only.set(true);
-                            parse(DEFAULT_TREE_EN_JSON)
-                        }
+                    let tree = match fetched {
+                        Ok(_) if builtin && *fell_back.borrow() => builtin_english(),
+                        Ok(json) => read(&json).await,
                         Err(e) => TreeLoad::FetchFailed(e),
+                    };
+                    load.set(match tree {
+                        // The built-in steps exist in English in any case.
+                        TreeLoad::FetchFailed(_) | TreeLoad::ReaderUnavailable if builtin => {
+                            english_only.set(true);
+                            builtin_english()
+                        }
+                        tree => tree,
                     });
                 });
             }
@@ -183,6 +202,7 @@ pub fn app(props: &AppProps) -> Html {
             <FetchProblem error={error.clone()} {on_retry} />
         },
         TreeLoad::Invalid(errors) => html! { <TreeProblems errors={errors.clone()} /> },
+        TreeLoad::ReaderUnavailable => chunks::unavailable(messages, on_retry.clone()),
     };
     html! {
         <LocaleProvider locale={Locale(messages)}>

@@ -7,6 +7,7 @@
 
 pub mod app;
 pub mod browser;
+pub mod chunks;
 pub mod components;
 pub mod embed;
 pub mod messages;
@@ -22,7 +23,11 @@ use yew::AttrValue;
 pub use app::{App, AppProps};
 
 /// The built-in tree's English (see `build.rs`), compiled in so the first
-/// step needs no extra request.
+/// step needs no extra request: checked at build, packed
+/// (`backup_doctor_core::tree::packed`).
+pub const DEFAULT_TREE_EN: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/default.en.packed"));
+
+/// The same tree as JSON, for the studio, which edits it.
 pub const DEFAULT_TREE_EN_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/default.en.json"));
 
 /// The built-in tree in English and one other language, relative to the

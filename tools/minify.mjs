@@ -10,15 +10,21 @@
 // name of its own content (Trunk's name would keep a second content behind
 // it), and index.html's links and integrity and embed.js's table name it.
 //
-//   node tools/minify.mjs DIST
+// With SPLIT (the split widget, see split-wasm.mjs), its wasm, glue,
+// chunks and chunk loader first take the place of Trunk's wasm and glue;
+// the loader, minified too, is named with the glue (split-HASH.js) and
+// preloaded by index.html beside it.
+//
+//   node tools/minify.mjs DIST [SPLIT]
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createHash } from "node:crypto";
 import { resolve } from "node:path";
 import { transformSync } from "esbuild";
 import { JS_TARGETS } from "./browsers.mjs";
 import { hashedNames, stampEmbed } from "./stamp-embed.mjs";
+import { GLUE_IMPORT, LOADER_IMPORT, hex16, placeSplit, replaceAll, sri } from "./split-wasm.mjs";
 
 const dist = resolve(process.argv[2] ?? "dist");
+const split = process.argv[3] && resolve(process.argv[3]);
 
 /** `source` minified as an ES module for the support floor. */
 function minify(source) {
@@ -32,12 +38,6 @@ function minify(source) {
   }).code;
 }
 
-/** Replaces every `from` in `text`, which must hold at least one. */
-function replaceAll(text, from, to, where) {
-  if (!text.includes(from)) throw new Error(`${where} does not name ${from}`);
-  return text.split(from).join(to);
-}
-
 function rewrite(path, change) {
   writeFileSync(path, change(readFileSync(path, "utf8")));
 }
@@ -45,12 +45,22 @@ function rewrite(path, change) {
 try {
   const files = hashedNames(dist);
   const { glue } = files;
+  const placed = split ? placeSplit(dist, split, files) : undefined;
 
-  const code = minify(readFileSync(resolve(dist, glue), "utf8"));
-  const renamed = `backup-doctor-${createHash("sha256").update(code).digest("hex").slice(0, 16)}.js`;
+  let code = minify(readFileSync(resolve(dist, glue), "utf8"));
+  let loader = placed && minify(placed.loader);
+  const hash = hex16(placed ? `${code}\0${loader}` : code);
+  const renamed = `backup-doctor-${hash}.js`;
+  const loaderName = `split-${hash}.js`;
+  if (placed) {
+    // Its `import … from` only: the wasm's imports object keeps the
+    // module name the wasm itself imports.
+    code = replaceAll(code, `from"${LOADER_IMPORT}"`, `from"./${loaderName}"`, "the minified glue");
+    loader = replaceAll(loader, `from"${GLUE_IMPORT}"`, `from"./${renamed}"`, "the minified loader");
+    writeFileSync(resolve(dist, loaderName), loader);
+  }
   writeFileSync(resolve(dist, renamed), code);
   rmSync(resolve(dist, glue));
-  const integrity = `sha384-${createHash("sha384").update(code).digest("base64")}`;
 
   rewrite(resolve(dist, "index.html"), (html) => {
     const linked = replaceAll(html, glue, renamed, "index.html");
@@ -58,11 +68,15 @@ try {
     const preload = new RegExp(`<link[^>]*/${renamed}"[^>]*>`);
     const tag = linked.match(preload)?.[0];
     if (!tag || !/integrity="sha384-[^"]*"/.test(tag)) throw new Error("index.html has no modulepreload with integrity for the glue");
-    const page = linked.replace(tag, tag.replace(/integrity="sha384-[^"]*"/, `integrity="${integrity}"`));
+    const withIntegrity = (of, bytes) => of.replace(/integrity="sha384-[^"]*"/, `integrity="${sri(bytes)}"`);
+    // The loader is a static import of the glue: preloaded beside it, not
+    // found only once the glue is parsed.
+    const loaderTag = placed ? withIntegrity(tag.replace(`/${renamed}"`, `/${loaderName}"`), loader) : "";
+    const page = linked.replace(tag, withIntegrity(tag, code) + loaderTag);
     // The page has no <pre> or <textarea>: its indentation is not content.
     return page.replace(/<!--[\s\S]*?-->/g, "").replace(/\n\s*/g, "\n").replace(/\n+/g, "\n");
   });
-  rewrite(resolve(dist, "embed.js"), (source) => minify(stampEmbed(source, { ...files, glue: renamed })));
+  rewrite(resolve(dist, "embed.js"), (source) => minify(stampEmbed(source, { ...files, glue: renamed, ...(placed && { wasm: placed.wasm }) })));
   for (const name of ["startup.js", "watchdog.js"]) rewrite(resolve(dist, name), minify);
 } catch (e) {
   process.stderr.write(`minify: ${e.message}\n`);

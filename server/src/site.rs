@@ -126,6 +126,8 @@ mod tests {
             "/backup-doctor-2f1c0a9be8d7c6b5.js",
             "/widget-00ff00ff00ff00ff.css",
             "/widget-ff00ff00ff00ff.css",
+            "/split-2f1c0a9be8d7c6b5.js",
+            "/chunk-connection-2f1c0a9be8d7c6b5.wasm",
         ] {
             assert_eq!(cache_policy(path), YEAR, "{path}");
         }

@@ -15,7 +15,7 @@ use crate::components::rich_text::RichText;
 use crate::messages::use_locale;
 use crate::words::{summary_text, LastBackup, SupportReport};
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties, PartialEq, Clone)]
 pub struct OutcomeStepProps {
     pub outcome: Outcome,
     pub summary: Summary,

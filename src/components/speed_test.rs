@@ -16,7 +16,7 @@ use crate::components::rich_text::RichText;
 use crate::components::speed_report::SpeedReport;
 use crate::messages::{use_locale, Messages};
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties, PartialEq, Clone)]
 pub struct SpeedTestStepProps {
     pub step: SpeedTest,
     /// Base URL of the speed-test endpoints ("" = this page's origin).

@@ -8,13 +8,12 @@ use yew::prelude::*;
 
 use crate::browser::events;
 use crate::browser::storage::StorageError;
+use crate::chunks::{self, Connection, Lazy, Outcome};
 use crate::components::breadcrumb::Breadcrumb;
 use crate::components::fix::FixStep;
-use crate::components::outcome::OutcomeStep;
 use crate::components::progress::Progress;
 use crate::components::question::QuestionStep;
 use crate::components::rich_text::RichText;
-use crate::components::speed_test::SpeedTestStep;
 use crate::messages::use_locale;
 use crate::remember::{use_remembered_walk, MemoryNotice, RememberedWalk};
 use crate::reporting::{host_events, use_insights};
@@ -75,6 +74,10 @@ pub fn troubleshooter(props: &TroubleshooterProps) -> Html {
             }
         });
     }
+
+    // The steps that come later (the connection test, the outcome) are in
+    // chunks of their own: fetched once this first step is drawn.
+    use_effect_with((), |_| chunks::prefetch());
 
     // With the `insights` setting, the collector counts the walk (steps,
     // the end, leaving), each step once (see `backup_doctor_core::insights`).
@@ -146,7 +149,7 @@ pub fn troubleshooter(props: &TroubleshooterProps) -> Html {
             let on_backup_size = dispatch(&walk, WalkAction::SetBackupSize);
             let on_continue = dispatch(&walk, |()| WalkAction::LeaveTest);
             html! {
-                <SpeedTestStep step={s.clone()} endpoint={props.endpoint.clone()}
+                <Lazy<Connection> step={s.clone()} endpoint={props.endpoint.clone()}
                                result={walk.speed.clone()} backup_size_gb={walk.session.backup_size_gb()}
                                platform={walk.session.platform(&walk.tree)}
                                {on_result} {on_backup_size} on_choose={on_choose} {on_continue} />
@@ -154,7 +157,7 @@ pub fn troubleshooter(props: &TroubleshooterProps) -> Html {
         }
         Node::Outcome(o) => {
             let summary = walk.session.summary(&walk.tree, lang);
-            html! { <OutcomeStep outcome={o.clone()} {summary} speed={walk.speed.clone()} notes={notes.clone()} /> }
+            html! { <Lazy<Outcome> outcome={o.clone()} {summary} speed={walk.speed.clone()} notes={notes.clone()} /> }
         }
     };
     let notice = notice.map(|n| match n {

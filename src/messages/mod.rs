@@ -145,6 +145,8 @@ impl Messages {
 pub enum WordsError {
     Fetch(FetchError),
     Invalid(String),
+    /// The reader's chunk could not be downloaded.
+    ReaderUnavailable,
 }
 
 /// Fetches `lang`'s table from `asset_base` (where the widget's files are,
@@ -157,7 +159,11 @@ pub async fn load(asset_base: &str, lang: &str) -> Result<&'static Messages, Wor
     let json = fetch::text_capped(&url, MAX_WORDS_BYTES, WORDS_TIMEOUT_MS)
         .await
         .map_err(WordsError::Fetch)?;
-    Messages::from_json(lang, &json).map_err(WordsError::Invalid)
+    // Reading a locale file is in the reader's chunk.
+    let reader = crate::chunks::load::<crate::chunks::Reader>()
+        .await
+        .map_err(|_| WordsError::ReaderUnavailable)?;
+    (reader.words)(lang, &json).map_err(WordsError::Invalid)
 }
 
 /// What `lang` has compiled in; English's for a code the widget does not

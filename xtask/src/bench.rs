@@ -2,8 +2,10 @@
 //! step, gzipped and as the server sends it to a browser that accepts
 //! Brotli (the build's `.br` copies), per file and in total (budget:
 //! 200 KB gzipped), the heaviest other language's own files, and beside it
-//! the wasm as the stable toolchain builds it, in the same run. `--top N`
-//! adds twiggy's list of the wasm's N largest functions and data.
+//! the wasm as the stable toolchain builds it, in the same run. The wasm
+//! chunks the page fetches after its first step (`src/chunks.rs`) are
+//! listed apart. `--top N` adds twiggy's list of the wasm's N largest
+//! functions and data.
 
 use std::io::Write;
 use std::path::Path;
@@ -29,8 +31,9 @@ pub fn size(args: &[&str]) -> TaskResult {
     };
     let dist = widget::build_release()?;
     // The default tree is compiled into the wasm, so these are all the
-    // requests the standalone page makes before its first step shows.
-    let mut files: Vec<String> = std::fs::read_dir(&dist)
+    // requests the standalone page makes before its first step shows; the
+    // chunks come after it.
+    let mut names: Vec<String> = std::fs::read_dir(&dist)
         .map_err(|e| format!("cannot list {}: {e}", dist.display()))?
         .filter_map(Result::ok)
         .map(|e| e.file_name().to_string_lossy().into_owned())
@@ -41,7 +44,9 @@ pub fn size(args: &[&str]) -> TaskResult {
                 || n.ends_with(".css")
         })
         .collect();
-    files.sort();
+    names.sort();
+    let (chunks, files): (Vec<String>, Vec<String>) =
+        names.into_iter().partition(|n| n.starts_with("chunk-"));
     println!(
         "{:<36} {:>10} {:>10} {:>10}",
         "file (standalone page)", "raw B", "gzip -9 B", "brotli B"
@@ -83,7 +88,19 @@ pub fn size(args: &[&str]) -> TaskResult {
         gz_total as f64 * 100.0 / FIRST_STEP_BUDGET as f64,
         gz_total as f64 * 100.0 / FIRST_STEP_TARGET as f64
     );
-    stable_peer(&dist)?;
+    let mut chunks_gz = 0;
+    println!(
+        "{:<44} {:>10} {:>10}",
+        "chunk (after the first step)", "raw B", "gzip -9 B"
+    );
+    for name in &chunks {
+        let bytes = std::fs::read(dist.join(name)).map_err(|e| e.to_string())?;
+        let gz = gzip_len(&bytes)?;
+        chunks_gz += gz;
+        println!("{name:<44} {:>10} {gz:>10}", bytes.len());
+    }
+    println!("{:<44} {:>10} {chunks_gz:>10}", "total of the chunks", "");
+    stable_peer(&dist, chunks_gz)?;
     match top {
         Some(n) => largest_functions(n),
         None => Ok(()),
@@ -192,9 +209,10 @@ fn without_crate_hashes(name: &str) -> String {
     out
 }
 
-/// The same widget built as before the release toolchain (stable, its
-/// prebuilt standard library), in this run: what `-Zbuild-std` saves.
-fn stable_peer(dist: &Path) -> TaskResult {
+/// The same widget built as before the release toolchain and the split
+/// (stable, its prebuilt standard library, one wasm), in this run: what
+/// `-Zbuild-std` saves on the whole, and what the first load leaves out.
+fn stable_peer(dist: &Path, chunks_gz: u64) -> TaskResult {
     let peer = crate::cmd::root().join("target/bench-stable-dist");
     widget::build_stable_peer(&peer)?;
     let wasm_gz = |dir: &Path| -> TaskResult<u64> {
@@ -205,12 +223,13 @@ fn stable_peer(dist: &Path) -> TaskResult {
             .ok_or_else(|| format!("no wasm in {}", dir.display()))?;
         gzip_len(&std::fs::read(entry.path()).map_err(|e| e.to_string())?)
     };
-    let (release, stable) = (wasm_gz(dist)?, wasm_gz(&peer)?);
+    let (main, stable) = (wasm_gz(dist)?, wasm_gz(&peer)?);
+    let whole = main + chunks_gz;
     println!(
-        "peer: the wasm built with the stable toolchain's prebuilt std: {stable} B gzipped; \
-         -Zbuild-std saves {} B ({:.1} %)",
-        stable as i64 - release as i64,
-        (stable as f64 - release as f64) * 100.0 / stable as f64
+        "peer: one wasm, stable toolchain, prebuilt std: {stable} B gzipped; the release wasm \
+         and its chunks: {whole} B ({:.1} % less); before the first step: {main} B ({:.1} % of the peer)",
+        (stable as f64 - whole as f64) * 100.0 / stable as f64,
+        main as f64 * 100.0 / stable as f64
     );
     Ok(())
 }

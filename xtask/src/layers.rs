@@ -100,6 +100,8 @@ fn lint() -> TaskResult<LayerReport> {
                 "--target",
                 "wasm32-unknown-unknown",
                 "--all-targets",
+                // The widget's `split` (src/chunks.rs's split points) too.
+                "--all-features",
                 "--",
                 "-D",
                 "warnings",

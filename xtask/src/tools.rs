@@ -30,6 +30,10 @@ pub const GECKODRIVER_VERSION: &str = "0.37.1";
 /// `widget::RELEASE_WASM_ENV`). Everything else, the browser tests' wasm
 /// included, builds with the stable toolchain.
 pub const RELEASE_TOOLCHAIN: &str = "nightly-2026-05-20";
+/// wasm-split-cli (crate `wasm_split_cli_support`), which splits the
+/// release wasm at `src/chunks.rs`'s split points; it must read what
+/// `wasm_split_helpers` (Cargo.lock) emits.
+pub const WASM_SPLIT_VERSION: &str = "0.2.4";
 /// The wasm size profiler behind `cargo xtask bench size --top`, installed
 /// by that command only.
 pub const TWIGGY_VERSION: &str = "0.8.0";
@@ -46,8 +50,10 @@ pub fn ensure_all() -> TaskResult {
 pub fn ensure_build_tools() -> TaskResult {
     ensure_wasm_target()?;
     ensure_release_toolchain()?;
+    ensure_std_sources()?;
     ensure_trunk()?;
     ensure_wasm_bindgen()?;
+    ensure_wasm_split()?;
     ensure_npm("tools")
 }
 
@@ -96,6 +102,30 @@ fn ensure_release_toolchain() -> TaskResult {
     ))
 }
 
+/// The crates the standard library depends on (its own Cargo.lock), in
+/// cargo's cache: Trunk builds offline, and `-Zbuild-std` builds them.
+fn ensure_std_sources() -> TaskResult {
+    let sysroot = output(&mut command(
+        "rustc",
+        &[&format!("+{RELEASE_TOOLCHAIN}"), "--print", "sysroot"],
+    ))
+    .ok_or("rustc --print sysroot failed")?;
+    let manifest = Path::new(sysroot.trim()).join("lib/rustlib/src/rust/library/Cargo.toml");
+    let fetch = |offline: bool| {
+        let mut cargo = command("cargo", &[&format!("+{RELEASE_TOOLCHAIN}"), "fetch"]);
+        cargo.arg("--manifest-path").arg(&manifest);
+        if offline {
+            cargo.arg("--offline");
+        }
+        cargo
+    };
+    if output(&mut fetch(true)).is_some() {
+        return Ok(());
+    }
+    eprintln!("fetching the standard library's dependencies for -Zbuild-std");
+    run(&mut fetch(false))
+}
+
 fn installed_version(program: &str) -> Option<String> {
     let mut c = command(program, &["--version"]);
     c.env("PATH", cmd::tool_path());
@@ -113,6 +143,29 @@ fn ensure_crate_tool(name: &str, version: &str, minutes: &str) -> TaskResult {
     run(&mut command(
         "cargo",
         &["install", "--locked", name, "--version", version],
+    ))
+}
+
+/// wasm-split-cli prints no version: `cargo install --list` says which.
+fn ensure_wasm_split() -> TaskResult {
+    const CRATE: &str = "wasm_split_cli_support";
+    let listed = output(&mut command("cargo", &["install", "--list"])).unwrap_or_default();
+    let want = format!("{CRATE} v{WASM_SPLIT_VERSION}:");
+    if listed.lines().any(|l| l == want) {
+        return Ok(());
+    }
+    eprintln!("installing wasm-split-cli {WASM_SPLIT_VERSION} (about 3 minutes on 2 cores)");
+    run(&mut command(
+        "cargo",
+        &[
+            "install",
+            "--locked",
+            CRATE,
+            "--version",
+            WASM_SPLIT_VERSION,
+            "--features",
+            "build-binary",
+        ],
     ))
 }
 

@@ -1,6 +1,6 @@
 //! Building the release widget with Trunk and serving it.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::cmd::{self, command, run};
 use crate::server::ServerProcess;
@@ -20,15 +20,101 @@ const RELEASE_WASM_ENV: [(&str, &str); 4] = [
     ("RUSTUP_TOOLCHAIN", tools::RELEASE_TOOLCHAIN),
     ("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort"),
     ("CARGO_UNSTABLE_BUILD_STD_FEATURES", "optimize_for_size"),
-    (
-        "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
-        "-Zlocation-detail=none -Zfmt-debug=none -Zunstable-options -Cpanic=immediate-abort",
-    ),
+    (WASM_RUSTFLAGS, RELEASE_RUSTFLAGS),
 ];
+const WASM_RUSTFLAGS: &str = "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS";
+const RELEASE_RUSTFLAGS: &str =
+    "-Zlocation-detail=none -Zfmt-debug=none -Zunstable-options -Cpanic=immediate-abort";
 
-/// `trunk build --release` in `dir` (the widget's or the studio's).
-fn trunk_release(dir: PathBuf) -> TaskResult {
-    trunk_build(dir, &RELEASE_WASM_ENV, &[])
+/// `trunk build --release` of the studio.
+fn trunk_release_studio() -> TaskResult {
+    trunk_build(cmd::root().join("studio"), &RELEASE_WASM_ENV, &[])
+}
+
+/// `trunk build --release` of the widget, ready to be split
+/// ([`split_release_wasm`]): with the `split` feature (`src/chunks.rs`'s
+/// split points), the link's relocations kept (`--emit-relocs`) and the
+/// symbols not stripped, which is what wasm-split-cli reads. Trunk's own
+/// wasm-bindgen and wasm-opt of the whole wasm are replaced after.
+fn trunk_release_widget() -> TaskResult {
+    let rustflags = format!("{RELEASE_RUSTFLAGS} -Clink-arg=--emit-relocs");
+    let env: Vec<(&str, &str)> = RELEASE_WASM_ENV
+        .iter()
+        .copied()
+        .filter(|(name, _)| *name != WASM_RUSTFLAGS)
+        .chain([
+            (WASM_RUSTFLAGS, rustflags.as_str()),
+            ("CARGO_PROFILE_RELEASE_STRIP", "false"),
+        ])
+        .collect();
+    trunk_build(cmd::root(), &env, &["--features", "split"])
+}
+
+/// Where [`split_release_wasm`] leaves the split widget.
+const SPLIT_SITE: &str = "target/split/site";
+
+/// The widget's wasm (as cargo built it for [`trunk_release_widget`]) split
+/// by wasm-split-cli into the main module and one chunk per split point,
+/// the main module through wasm-bindgen, then every module through
+/// wasm-opt at index.html's level and parameters, into [`SPLIT_SITE`]:
+/// `backup-doctor_bg.wasm`, its glue `backup-doctor.js`, the chunks'
+/// loader `__wasm_split.js` and the chunks. `tools/minify.mjs` puts them
+/// in dist/ under content-hashed names.
+fn split_release_wasm() -> TaskResult {
+    let root = cmd::root();
+    let built = root
+        .join("target")
+        .join(tools::WASM_TARGET)
+        .join("release/backup-doctor.wasm");
+    let dir = root.join("target/split");
+    let _ = std::fs::remove_dir_all(&dir);
+    let (split, bindgen, site) = (
+        dir.join("split"),
+        dir.join("bindgen"),
+        root.join(SPLIT_SITE),
+    );
+    for d in [&split, &bindgen, &site] {
+        std::fs::create_dir_all(d).map_err(|e| format!("cannot create {}: {e}", d.display()))?;
+    }
+    let mut wasm_split = command("wasm-split-cli", &[]);
+    wasm_split
+        .arg(&built)
+        .arg(&split)
+        .args(["--target", "web", "--out-name", "backup-doctor"])
+        .env("PATH", cmd::tool_path())
+        .env("RUST_LOG", "warn");
+    run(&mut wasm_split)?;
+    // The chunks import the main module's function table by the name the
+    // linker gave it, which wasm-bindgen drops unless told to keep it.
+    let mut wasm_bindgen = command(
+        "wasm-bindgen",
+        &["--target", "web", "--keep-lld-exports", "--out-dir"],
+    );
+    wasm_bindgen
+        .arg(&bindgen)
+        .arg(split.join("backup-doctor.wasm"))
+        .env("PATH", cmd::tool_path());
+    run(&mut wasm_bindgen)?;
+    let mut modules = vec![bindgen.join("backup-doctor_bg.wasm")];
+    for entry in std::fs::read_dir(&split).map_err(|e| e.to_string())? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        if name.ends_with(".wasm") && name != "backup-doctor.wasm" {
+            modules.push(path);
+        }
+    }
+    for module in &modules {
+        wasm_opt(
+            module,
+            &site.join(module.file_name().unwrap_or_default()),
+            &[],
+        )?;
+    }
+    for (from, name) in [(&bindgen, "backup-doctor.js"), (&split, "__wasm_split.js")] {
+        std::fs::copy(from.join(name), site.join(name))
+            .map_err(|e| format!("cannot copy {name}: {e}"))?;
+    }
+    Ok(())
 }
 
 /// The widget as it would be without [`RELEASE_WASM_ENV`] (the stable
@@ -88,20 +174,27 @@ pub fn build_named_wasm() -> TaskResult<PathBuf> {
         .arg(&built)
         .env("PATH", cmd::tool_path());
     run(&mut wasm_bindgen)?;
-    let index = std::fs::read_to_string(root.join("index.html"))
+    let named = dir.join("named.wasm");
+    wasm_opt(&bindgen.join("backup-doctor_bg.wasm"), &named, &["-g"])?;
+    Ok(named)
+}
+
+/// wasm-opt of `input` into `output` at index.html's level and parameters
+/// (what Trunk runs), with `extra` arguments.
+fn wasm_opt(input: &Path, output: &Path, extra: &[&str]) -> TaskResult {
+    let index = std::fs::read_to_string(cmd::root().join("index.html"))
         .map_err(|e| format!("cannot read index.html: {e}"))?;
     let level = attribute(&index, "data-wasm-opt")?;
     let params = attribute(&index, "data-wasm-opt-params")?;
-    let named = dir.join("named.wasm");
-    let mut wasm_opt = command("wasm-opt", &[&format!("-O{level}"), "-g"]);
+    let mut wasm_opt = command("wasm-opt", &[&format!("-O{level}")]);
     wasm_opt
+        .args(extra)
         .args(params.split_whitespace())
-        .arg(bindgen.join("backup-doctor_bg.wasm"))
+        .arg(input)
         .arg("-o")
-        .arg(&named)
+        .arg(output)
         .env("PATH", cmd::tool_path());
-    run(&mut wasm_opt)?;
-    Ok(named)
+    run(&mut wasm_opt)
 }
 
 /// The value of `name="…"` in index.html's Trunk links.
@@ -118,14 +211,16 @@ fn attribute<'a>(html: &'a str, name: &str) -> TaskResult<&'a str> {
 /// Returns the dist directory.
 pub fn build_release() -> TaskResult<PathBuf> {
     tools::ensure_build_tools()?;
-    trunk_release(cmd::root())?;
+    trunk_release_widget()?;
+    split_release_wasm()?;
     // The authors' studio, into dist/studio/ (studio/Trunk.toml), after the
     // widget's build has cleaned dist/.
-    trunk_release(cmd::root().join("studio"))?;
-    // The JavaScript minified for the support floor (the glue renamed for
-    // its new content), embed.js stamped with the content-hashed names of
-    // the glue, wasm and CSS, index.html without comments.
-    run(command("node", &["tools/minify.mjs", "dist"]).current_dir(cmd::root()))?;
+    trunk_release_studio()?;
+    // The split widget in place of Trunk's wasm and glue, the JavaScript
+    // minified for the support floor (renamed for its new content),
+    // embed.js stamped with the content-hashed names of the glue, wasm and
+    // CSS, index.html without comments.
+    run(command("node", &["tools/minify.mjs", "dist", SPLIT_SITE]).current_dir(cmd::root()))?;
     // Brotli and gzip copies beside each file, sent as they are.
     run(command("node", &["tools/precompress.mjs", "dist"]).current_dir(cmd::root()))?;
     run(&mut command(

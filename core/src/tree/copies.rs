@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use super::{Node, NodeId};
+use super::{Answer, Fix, Localized, Node, NodeId, Question, SpeedTest};
 
 /// Every node with its copy filled in from its original. A copy whose
 /// original is missing, of another type or itself a copy (which the rules
@@ -59,6 +59,56 @@ fn filled(copy: &Node, original: &Node) -> Node {
             Node::SpeedTest(s)
         }
         _ => copy.clone(),
+    }
+}
+
+/// A resolved copy as its author wrote it: its id, `copy_of` and ways out,
+/// nothing [`filled`] takes from the original (for a packed tree, which
+/// then carries each text once). Any other node is returned as it is.
+pub(super) fn as_written(node: &Node) -> Node {
+    if node.copy_of().is_none() {
+        return node.clone();
+    }
+    match node {
+        Node::Question(q) => Node::Question(Question {
+            id: q.id.clone(),
+            copy_of: q.copy_of.clone(),
+            title: Localized::default(),
+            body: None,
+            fact: None,
+            safety_check: false,
+            answers: q
+                .answers
+                .iter()
+                .map(|a| Answer {
+                    label: Localized::default(),
+                    next: a.next.clone(),
+                })
+                .collect(),
+            known: Vec::new(),
+        }),
+        Node::Fix(f) => Node::Fix(Fix {
+            id: f.id.clone(),
+            copy_of: f.copy_of.clone(),
+            title: Localized::default(),
+            body: None,
+            warning: None,
+            confirm: None,
+            risk: None,
+            safety_check: false,
+            notes: Vec::new(),
+            fixed: f.fixed.clone(),
+            next: f.next.clone(),
+        }),
+        Node::SpeedTest(s) => Node::SpeedTest(SpeedTest {
+            id: s.id.clone(),
+            copy_of: s.copy_of.clone(),
+            title: Localized::default(),
+            body: None,
+            next: s.next.clone(),
+            routes: s.routes.clone(),
+        }),
+        Node::Outcome(_) => node.clone(),
     }
 }
 

@@ -24,6 +24,7 @@ mod graph;
 pub mod layout;
 pub mod locate;
 pub mod mermaid;
+pub mod packed;
 pub mod path_tests;
 pub mod paths;
 mod problem;
@@ -441,6 +442,9 @@ pub enum OutcomeKind {
 }
 
 impl OutcomeKind {
+    /// Both kinds, in the order of the format description.
+    pub const ALL: [OutcomeKind; 2] = [OutcomeKind::Resolved, OutcomeKind::Escalate];
+
     /// The name used in the file (and in insights beacons).
     pub fn as_str(self) -> &'static str {
         match self {

@@ -122,7 +122,9 @@ impl TryFrom<Tree> for ValidTree {
 }
 
 impl ValidTree {
-    fn new(mut tree: Tree, warnings: Vec<Problem>) -> Self {
+    /// A tree that passed the rules (here, or before it was packed: see
+    /// [`super::packed`]), with the warnings found then.
+    pub(super) fn new(mut tree: Tree, warnings: Vec<Problem>) -> Self {
         tree.nodes = copies::resolve(&tree.nodes);
         let mut index = HashMap::new();
         for (i, node) in tree.nodes.iter().enumerate() {
