@@ -16,8 +16,8 @@ use backup_doctor_core::tree::{packed, TreeErrors, MAX_TREE_BYTES};
 use yew::prelude::*;
 
 use crate::browser::fetch::{self, FetchError};
-use crate::chunks::{self, Reader};
-use crate::components::problems::{FetchProblem, TreeProblems};
+use crate::chunks::{self, Lazy, Reader};
+use crate::components::problems::FetchProblem;
 use crate::components::troubleshooter::Troubleshooter;
 use crate::messages::{self, basics, Locale, LocaleProvider, Messages, EN};
 use crate::state::SharedTree;
@@ -201,7 +201,8 @@ pub fn app(props: &AppProps) -> Html {
         TreeLoad::FetchFailed(error) => html! {
             <FetchProblem error={error.clone()} {on_retry} />
         },
-        TreeLoad::Invalid(errors) => html! { <TreeProblems errors={errors.clone()} /> },
+        // The reader that found them draws them.
+        TreeLoad::Invalid(errors) => html! { <Lazy<Reader> errors={errors.clone()} /> },
         TreeLoad::ReaderUnavailable => chunks::unavailable(messages, on_retry.clone()),
     };
     html! {

@@ -31,6 +31,7 @@ use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
 use crate::components::outcome::{OutcomeStep, OutcomeStepProps};
+use crate::components::problems::{TreeProblems, TreeProblemsProps};
 use crate::components::speed_test::{SpeedTestStep, SpeedTestStepProps};
 use crate::messages::{use_locale, Messages};
 
@@ -180,13 +181,25 @@ pub struct ReaderApi {
     pub tree: fn(&str) -> Result<ValidTree, TreeErrors>,
     /// Reads a locale file as a language's table ([`Messages::from_json`]).
     pub words: fn(&str, &str) -> Result<&'static Messages, String>,
+    /// Draws what is wrong with a tree file it read.
+    pub problems: fn(&TreeProblemsProps) -> Html,
 }
 
 chunk! {
-    /// The reader: tree files and other languages' words.
+    /// The reader: tree files (and what is wrong with one) and other
+    /// languages' words.
     Reader in reader: ReaderApi = ReaderApi {
         tree: Tree::from_json,
         words: Messages::from_json,
+        problems: |props| html! { <TreeProblems ..props.clone() /> },
+    }
+}
+
+impl LazyView for Reader {
+    type Props = TreeProblemsProps;
+
+    fn view(api: &ReaderApi, props: &TreeProblemsProps) -> Html {
+        (api.problems)(props)
     }
 }
 

@@ -10,6 +10,7 @@ use backup_doctor_core::insights::{Moment, Tracker};
 use backup_doctor_core::speed::SpeedResult;
 use backup_doctor_core::tree::{Node, NodeId};
 use gloo::events::EventListener;
+use serde::Serialize;
 use yew::prelude::*;
 
 use crate::browser::beacon;
@@ -28,36 +29,67 @@ pub fn speed_detail(m: &Messages, r: &SpeedResult) -> serde_json::Value {
     detail
 }
 
+/// The detail of `backup-doctor:step` (see the README for the fields).
+#[derive(Serialize)]
+pub struct StepDetail {
+    tree: String,
+    node: String,
+    kind: &'static str,
+    step: usize,
+    trail: String,
+}
+
+/// The detail of `backup-doctor:outcome`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OutcomeDetail {
+    tree: String,
+    node: String,
+    outcome: &'static str,
+    fixed_by: Option<String>,
+    tried: Vec<String>,
+}
+
+/// The events of one step shown: `step` always, `outcome` at an end.
+#[derive(Default)]
+pub struct HostEvents {
+    pub step: Option<StepDetail>,
+    pub outcome: Option<OutcomeDetail>,
+}
+
 /// `backup-doctor:step` for every step shown, and `backup-doctor:outcome`
-/// when it is an end (see the README for the detail fields).
-pub fn host_events(walk: &Walk, node: &NodeId) -> Vec<(&'static str, serde_json::Value)> {
+/// when it is an end; typed details, not `serde_json::Value`s, so the
+/// first load carries no JSON object model.
+pub fn host_events(walk: &Walk, node: &NodeId) -> HostEvents {
     let Some(current) = walk.tree.node(node) else {
-        return Vec::new();
+        return HostEvents::default();
     };
     let progress = walk.session.progress(&walk.tree);
-    let mut out = vec![(
-        "step",
-        serde_json::json!({
-            "tree": walk.tree.key(),
-            "node": node.as_str(),
-            "kind": current.kind_name(),
-            "step": progress.done + 1,
-            "trail": walk.session.encode_trail(),
+    let outcome = match current {
+        Node::Outcome(o) => Some(OutcomeDetail {
+            tree: walk.tree.key(),
+            node: node.as_str().to_owned(),
+            outcome: o.outcome.as_str(),
+            fixed_by: walk.session.fixed_by().map(|n| n.as_str().to_owned()),
+            tried: walk
+                .session
+                .tried()
+                .iter()
+                .map(|n| n.as_str().to_owned())
+                .collect(),
         }),
-    )];
-    if let Node::Outcome(o) = current {
-        out.push((
-            "outcome",
-            serde_json::json!({
-                "tree": walk.tree.key(),
-                "node": node.as_str(),
-                "outcome": o.outcome.as_str(),
-                "fixedBy": walk.session.fixed_by().map(|n| n.as_str().to_owned()),
-                "tried": walk.session.tried().iter().map(|n| n.as_str().to_owned()).collect::<Vec<_>>(),
-            }),
-        ));
+        _ => None,
+    };
+    HostEvents {
+        step: Some(StepDetail {
+            tree: walk.tree.key(),
+            node: node.as_str().to_owned(),
+            kind: current.kind_name(),
+            step: progress.done + 1,
+            trail: walk.session.encode_trail(),
+        }),
+        outcome,
     }
-    out
 }
 
 fn moment<'a>(walk: &'a Walk, lang: &'a str) -> Moment<'a> {

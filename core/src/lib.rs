@@ -6,6 +6,7 @@
 
 pub mod config;
 pub mod decimal;
+pub mod flat_json;
 pub mod insights;
 pub mod known;
 pub mod session;

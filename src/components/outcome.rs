@@ -4,7 +4,7 @@
 
 use std::rc::Rc;
 
-use backup_doctor_core::session::Summary;
+use backup_doctor_core::session::{Session, Summary};
 use backup_doctor_core::speed::SpeedResult;
 use backup_doctor_core::tree::{Outcome, OutcomeKind};
 use wasm_bindgen::{JsCast, JsValue};
@@ -13,12 +13,15 @@ use yew::prelude::*;
 
 use crate::components::rich_text::RichText;
 use crate::messages::use_locale;
+use crate::state::SharedTree;
 use crate::words::{summary_text, LastBackup, SupportReport};
 
 #[derive(Properties, PartialEq, Clone)]
 pub struct OutcomeStepProps {
     pub outcome: Outcome,
-    pub summary: Summary,
+    /// The walk that ended here, and its tree: what the summary tells.
+    pub session: Session,
+    pub tree: SharedTree,
     /// The connection test's result, if there was one.
     #[prop_or_default]
     pub speed: Option<Rc<SpeedResult>>,
@@ -30,6 +33,7 @@ pub struct OutcomeStepProps {
 #[function_component(OutcomeStep)]
 pub fn outcome_step(props: &OutcomeStepProps) -> Html {
     let m = use_locale();
+    let summary = props.session.summary(&props.tree, m.lang());
     let kind = props.outcome.outcome.as_str();
     html! {
         <div class="bd-outcome" data-outcome={kind}>
@@ -41,11 +45,11 @@ pub fn outcome_step(props: &OutcomeStepProps) -> Html {
                     { for props.notes.iter().map(|n| html! { <RichText source={n.clone()} /> }) }
                 </div>
             }
-            if let (OutcomeKind::Resolved, Some(fix)) = (props.outcome.outcome, &props.summary.fixed_by) {
+            if let (OutcomeKind::Resolved, Some(fix)) = (props.outcome.outcome, &summary.fixed_by) {
                 <p class="bd-fixed-by">{ m.fixed_by }{ " " }<strong>{ fix.clone() }</strong></p>
             }
             if props.outcome.outcome == OutcomeKind::Escalate {
-                <SupportSummary summary={props.summary.clone()} speed={props.speed.clone()} />
+                <SupportSummary {summary} speed={props.speed.clone()} />
             }
         </div>
     }

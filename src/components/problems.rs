@@ -11,7 +11,7 @@ use crate::browser::fetch::FetchError;
 use crate::messages::use_locale;
 use crate::words::fetch_error;
 
-#[derive(Properties)]
+#[derive(Properties, Clone)]
 pub struct TreeProblemsProps {
     pub errors: Rc<TreeErrors>,
 }

@@ -68,8 +68,12 @@ pub fn troubleshooter(props: &TroubleshooterProps) -> Html {
         let walk = walk.clone();
         use_effect_with(walk.session.current().clone(), move |node| {
             if let Some(el) = root.cast::<web_sys::Element>() {
-                for (kind, detail) in host_events(&walk, node) {
-                    events::emit(&el, kind, &detail);
+                let shown = host_events(&walk, node);
+                if let Some(step) = &shown.step {
+                    events::emit(&el, "step", step);
+                }
+                if let Some(outcome) = &shown.outcome {
+                    events::emit(&el, "outcome", outcome);
                 }
             }
         });
@@ -156,8 +160,10 @@ pub fn troubleshooter(props: &TroubleshooterProps) -> Html {
             }
         }
         Node::Outcome(o) => {
-            let summary = walk.session.summary(&walk.tree, lang);
-            html! { <Lazy<Outcome> outcome={o.clone()} {summary} speed={walk.speed.clone()} notes={notes.clone()} /> }
+            html! {
+                <Lazy<Outcome> outcome={o.clone()} session={walk.session.clone()} tree={walk.tree.clone()}
+                               speed={walk.speed.clone()} notes={notes.clone()} />
+            }
         }
     };
     let notice = notice.map(|n| match n {

@@ -76,11 +76,17 @@ pub fn size(args: &[&str]) -> TaskResult {
         "{:<36} {raw:>10} {gz:>10}",
         format!("+ trees/default.{lang}.json, words/{lang}.json")
     );
+    // ... and reads them with the reader's chunk, before its first step.
+    let (reader_raw, reader_gz) = reader_chunks(&dist)?;
+    println!(
+        "{:<36} {reader_raw:>10} {reader_gz:>10}",
+        "+ the reader's chunks"
+    );
     println!(
         "{:<36} {:>10} {:>10}",
         format!("total ({lang}, the heaviest language)"),
-        raw_total + raw,
-        gz_total + gz
+        raw_total + raw + reader_raw,
+        gz_total + gz + reader_gz
     );
     println!(
         "budget {FIRST_STEP_BUDGET} B gzipped: {:.0} % used; the phones issue's target \
@@ -129,8 +135,48 @@ fn heaviest_language(dist: &Path) -> TaskResult<(String, u64, u64)> {
     heaviest.ok_or_else(|| "no words/LANG.json in dist/".into())
 }
 
-/// `--top N`: the N largest functions and data segments of the same wasm,
-/// built again with its names kept (`widget::build_named_wasm`), by twiggy;
+/// The reader's chunk and the shared chunks it loads with it, as the
+/// chunks' loader lists them (`target/split/site/__wasm_split.js`, before
+/// `tools/split-wasm.mjs` named them `chunk-reader-HASH.wasm` and
+/// `chunk-sharedN-HASH.wasm`): (raw bytes, gzipped bytes) in `dist`.
+fn reader_chunks(dist: &Path) -> TaskResult<(u64, u64)> {
+    let path = crate::cmd::root().join("target/split/site/__wasm_split.js");
+    let loader = std::fs::read_to_string(&path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let deps = loader
+        .split_once("export const __wasm_split_load_reader")
+        .and_then(|(_, rest)| rest.split_once("}\n, ["))
+        .and_then(|(_, rest)| rest.split_once(']'))
+        .map(|(deps, _)| deps)
+        .ok_or("the chunks' loader has no reader with its dependencies")?;
+    let mut prefixes = vec!["chunk-reader-".to_owned()];
+    for dep in deps.split(',').map(str::trim).filter(|d| !d.is_empty()) {
+        let n = dep
+            .strip_prefix("__chunk_")
+            .ok_or_else(|| format!("unexpected dependency {dep} of the reader"))?;
+        prefixes.push(format!("chunk-shared{n}-"));
+    }
+    let (mut raw, mut gz) = (0, 0);
+    for prefix in &prefixes {
+        let entry = std::fs::read_dir(dist)
+            .map_err(|e| e.to_string())?
+            .filter_map(Result::ok)
+            .find(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                // Not the build's .br and .gz copies beside it.
+                name.starts_with(prefix.as_str()) && name.ends_with(".wasm")
+            })
+            .ok_or_else(|| format!("no {prefix}HASH.wasm in dist/"))?;
+        let bytes = std::fs::read(entry.path()).map_err(|e| e.to_string())?;
+        raw += bytes.len() as u64;
+        gz += gzip_len(&bytes)?;
+    }
+    Ok((raw, gz))
+}
+
+/// `--top N`: the N largest functions and data segments of the same main
+/// wasm (what the first step needs; not the chunks), built again with its
+/// names kept (`widget::build_named_wasm`), by twiggy;
 /// the names themselves (a custom section the release wasm does not have)
 /// are left out of the list and of the shares.
 fn largest_functions(n: usize) -> TaskResult {
@@ -150,7 +196,7 @@ fn largest_functions(n: usize) -> TaskResult {
         .collect();
     let shipped: u64 = items.iter().map(|(size, _)| size).sum();
     println!(
-        "largest items of the release wasm ({shipped} B without its names; twiggy {}):",
+        "largest items of the release main wasm ({shipped} B without its names; twiggy {}):",
         crate::tools::TWIGGY_VERSION
     );
     println!("{:>8} {:>6}  item", "raw B", "share");

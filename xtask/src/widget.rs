@@ -32,53 +32,61 @@ fn trunk_release_studio() -> TaskResult {
 }
 
 /// `trunk build --release` of the widget, ready to be split
-/// ([`split_release_wasm`]): with the `split` feature (`src/chunks.rs`'s
-/// split points), the link's relocations kept (`--emit-relocs`) and the
-/// symbols not stripped, which is what wasm-split-cli reads. Trunk's own
-/// wasm-bindgen and wasm-opt of the whole wasm are replaced after.
+/// ([`split_wasm`]): see [`split_build_env`]. Trunk's own wasm-bindgen and
+/// wasm-opt of the whole wasm are replaced after.
 fn trunk_release_widget() -> TaskResult {
-    let rustflags = format!("{RELEASE_RUSTFLAGS} -Clink-arg=--emit-relocs");
-    let env: Vec<(&str, &str)> = RELEASE_WASM_ENV
+    let rustflags = split_rustflags();
+    trunk_build(
+        cmd::root(),
+        &split_build_env(&rustflags),
+        &["--features", "split"],
+    )
+}
+
+fn split_rustflags() -> String {
+    format!("{RELEASE_RUSTFLAGS} -Clink-arg=--emit-relocs")
+}
+
+/// [`RELEASE_WASM_ENV`] for a wasm to be split (with the `split` feature:
+/// `src/chunks.rs`'s split points): the link's relocations kept
+/// (`--emit-relocs`, `rustflags` from [`split_rustflags`]) and the symbols
+/// not stripped, which is what wasm-split-cli reads.
+fn split_build_env(rustflags: &str) -> Vec<(&str, &str)> {
+    RELEASE_WASM_ENV
         .iter()
         .copied()
         .filter(|(name, _)| *name != WASM_RUSTFLAGS)
         .chain([
-            (WASM_RUSTFLAGS, rustflags.as_str()),
+            (WASM_RUSTFLAGS, rustflags),
             ("CARGO_PROFILE_RELEASE_STRIP", "false"),
         ])
-        .collect();
-    trunk_build(cmd::root(), &env, &["--features", "split"])
+        .collect()
 }
 
-/// Where [`split_release_wasm`] leaves the split widget.
-const SPLIT_SITE: &str = "target/split/site";
-
-/// The widget's wasm (as cargo built it for [`trunk_release_widget`]) split
-/// by wasm-split-cli into the main module and one chunk per split point,
-/// the main module through wasm-bindgen, then every module through
-/// wasm-opt at index.html's level and parameters, into [`SPLIT_SITE`]:
-/// `backup-doctor_bg.wasm`, its glue `backup-doctor.js`, the chunks'
-/// loader `__wasm_split.js` and the chunks. `tools/minify.mjs` puts them
-/// in dist/ under content-hashed names.
-fn split_release_wasm() -> TaskResult {
-    let root = cmd::root();
-    let built = root
-        .join("target")
+/// The widget's wasm as cargo built it for [`trunk_release_widget`].
+fn built_widget_wasm(target_dir: &Path) -> PathBuf {
+    target_dir
         .join(tools::WASM_TARGET)
-        .join("release/backup-doctor.wasm");
-    let dir = root.join("target/split");
-    let _ = std::fs::remove_dir_all(&dir);
-    let (split, bindgen, site) = (
-        dir.join("split"),
-        dir.join("bindgen"),
-        root.join(SPLIT_SITE),
-    );
+        .join("release/backup-doctor.wasm")
+}
+
+/// `built` (a wasm built with [`split_build_env`]) split by wasm-split-cli
+/// into the main module and the chunks of its split points, the main
+/// module through wasm-bindgen, then every module through wasm-opt at
+/// index.html's level and parameters (and `opt_extra`), into `dir/site`:
+/// `backup-doctor_bg.wasm`, its glue `backup-doctor.js`, the chunks'
+/// loader `__wasm_split.js` and the chunks. For the release build
+/// `tools/minify.mjs` puts them in dist/ under content-hashed names.
+/// Returns `dir/site`.
+fn split_wasm(built: &Path, dir: &Path, opt_extra: &[&str]) -> TaskResult<PathBuf> {
+    let _ = std::fs::remove_dir_all(dir);
+    let (split, bindgen, site) = (dir.join("split"), dir.join("bindgen"), dir.join("site"));
     for d in [&split, &bindgen, &site] {
         std::fs::create_dir_all(d).map_err(|e| format!("cannot create {}: {e}", d.display()))?;
     }
     let mut wasm_split = command("wasm-split-cli", &[]);
     wasm_split
-        .arg(&built)
+        .arg(built)
         .arg(&split)
         .args(["--target", "web", "--out-name", "backup-doctor"])
         .env("PATH", cmd::tool_path())
@@ -94,6 +102,9 @@ fn split_release_wasm() -> TaskResult {
         .arg(&bindgen)
         .arg(split.join("backup-doctor.wasm"))
         .env("PATH", cmd::tool_path());
+    if opt_extra.contains(&"-g") {
+        wasm_bindgen.arg("--keep-debug");
+    }
     run(&mut wasm_bindgen)?;
     let mut modules = vec![bindgen.join("backup-doctor_bg.wasm")];
     for entry in std::fs::read_dir(&split).map_err(|e| e.to_string())? {
@@ -104,17 +115,14 @@ fn split_release_wasm() -> TaskResult {
         }
     }
     for module in &modules {
-        wasm_opt(
-            module,
-            &site.join(module.file_name().unwrap_or_default()),
-            &[],
-        )?;
+        let name = module.file_name().unwrap_or_default();
+        wasm_opt(module, &site.join(name), opt_extra)?;
     }
     for (from, name) in [(&bindgen, "backup-doctor.js"), (&split, "__wasm_split.js")] {
         std::fs::copy(from.join(name), site.join(name))
             .map_err(|e| format!("cannot copy {name}: {e}"))?;
     }
-    Ok(())
+    Ok(site)
 }
 
 /// The widget as it would be without [`RELEASE_WASM_ENV`] (the stable
@@ -136,17 +144,17 @@ fn trunk_build(dir: PathBuf, env: &[(&str, &str)], args: &[&str]) -> TaskResult 
     run(&mut trunk)
 }
 
-/// The release widget's wasm built again with its function names kept, for
-/// `cargo xtask bench size --top`: the toolchain and flags of
-/// [`RELEASE_WASM_ENV`] and trunk's wasm-opt level and parameters (read from
-/// index.html), but the names section left in by cargo (no strip) and kept
-/// through wasm-bindgen and wasm-opt (`-g`). Returns the wasm's path.
+/// The release widget's main wasm (what the first step needs) built
+/// again with its function names kept, for `cargo xtask bench size --top`:
+/// the toolchain, flags and split of the release build and trunk's
+/// wasm-opt level and parameters (read from index.html), the names kept
+/// through wasm-bindgen and wasm-opt (`-g`). Returns the main wasm's path.
 pub fn build_named_wasm() -> TaskResult<PathBuf> {
     tools::ensure_build_tools()?;
     tools::ensure_twiggy()?;
     let root = cmd::root();
     let dir = root.join("target/bench-named");
-    let target_dir = dir.to_string_lossy().into_owned();
+    let target_dir = dir.join("cargo");
     let mut cargo = command(
         "cargo",
         &[
@@ -156,27 +164,19 @@ pub fn build_named_wasm() -> TaskResult<PathBuf> {
             tools::WASM_TARGET,
             "--package",
             "backup-doctor",
+            "--features",
+            "split",
             "--target-dir",
-            &target_dir,
         ],
     );
-    cargo.current_dir(&root);
-    cargo.envs(RELEASE_WASM_ENV.iter().copied());
-    cargo.env("CARGO_PROFILE_RELEASE_STRIP", "false");
+    let rustflags = split_rustflags();
+    cargo
+        .arg(&target_dir)
+        .current_dir(&root)
+        .envs(split_build_env(&rustflags));
     run(&mut cargo)?;
-    let built = dir
-        .join(tools::WASM_TARGET)
-        .join("release/backup-doctor.wasm");
-    let bindgen = dir.join("bindgen");
-    let mut wasm_bindgen = command("wasm-bindgen", &["--target", "web", "--out-dir"]);
-    wasm_bindgen
-        .arg(&bindgen)
-        .arg(&built)
-        .env("PATH", cmd::tool_path());
-    run(&mut wasm_bindgen)?;
-    let named = dir.join("named.wasm");
-    wasm_opt(&bindgen.join("backup-doctor_bg.wasm"), &named, &["-g"])?;
-    Ok(named)
+    let site = split_wasm(&built_widget_wasm(&target_dir), &dir.join("split"), &["-g"])?;
+    Ok(site.join("backup-doctor_bg.wasm"))
 }
 
 /// wasm-opt of `input` into `output` at index.html's level and parameters
@@ -212,7 +212,9 @@ fn attribute<'a>(html: &'a str, name: &str) -> TaskResult<&'a str> {
 pub fn build_release() -> TaskResult<PathBuf> {
     tools::ensure_build_tools()?;
     trunk_release_widget()?;
-    split_release_wasm()?;
+    let root = cmd::root();
+    let split = root.join("target/split");
+    let site = split_wasm(&built_widget_wasm(&root.join("target")), &split, &[])?;
     // The authors' studio, into dist/studio/ (studio/Trunk.toml), after the
     // widget's build has cleaned dist/.
     trunk_release_studio()?;
@@ -220,7 +222,9 @@ pub fn build_release() -> TaskResult<PathBuf> {
     // minified for the support floor (renamed for its new content),
     // embed.js stamped with the content-hashed names of the glue, wasm and
     // CSS, index.html without comments.
-    run(command("node", &["tools/minify.mjs", "dist", SPLIT_SITE]).current_dir(cmd::root()))?;
+    run(command("node", &["tools/minify.mjs", "dist"])
+        .arg(&site)
+        .current_dir(&root))?;
     // Brotli and gzip copies beside each file, sent as they are.
     run(command("node", &["tools/precompress.mjs", "dist"]).current_dir(cmd::root()))?;
     run(&mut command(
