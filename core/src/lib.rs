@@ -6,7 +6,6 @@
 
 pub mod config;
 pub mod decimal;
-pub mod flat_json;
 pub mod insights;
 pub mod known;
 pub mod session;

@@ -13,10 +13,9 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use thiserror::Error;
 
-use crate::decimal::parse_decimal;
-use crate::flat_json::{read_object, Flat};
 use crate::known::Known;
 use crate::tree::{Node, NodeId, Note, Outcome, OutcomeKind, ValidTree};
 
@@ -251,52 +250,6 @@ pub enum RestoreError {
     /// The trail no longer fits the tree.
     #[error("the saved progress does not fit this guide: {0}")]
     Replay(#[source] SessionError),
-}
-
-impl SavedState {
-    /// Reads what [`Session::to_saved`] wrote: a flat JSON object
-    /// ([`crate::flat_json`]) with this version's fields and no other.
-    fn read(saved: &str) -> Result<SavedState, RestoreError> {
-        let corrupt = |why: String| RestoreError::Corrupt(why);
-        let members = read_object(saved).map_err(corrupt)?;
-        if let Some((key, _)) = members.iter().find(|(k, _)| {
-            !["v", "tree", "trail", "backup_size_gb", "saved_at_ms"].contains(&k.as_str())
-        }) {
-            return Err(corrupt(format!("unknown field \"{key}\"")));
-        }
-        let get = |key: &str| members.iter().find(|(k, _)| k == key).map(|(_, v)| v);
-        let whole = |key: &str| match get(key) {
-            Some(Flat::Number(n)) => n
-                .parse::<u64>()
-                .map_err(|_| corrupt(format!("\"{key}\" is not a whole number"))),
-            Some(_) => Err(corrupt(format!("\"{key}\" must be a number"))),
-            None => Err(corrupt(format!("missing field \"{key}\""))),
-        };
-        let text = |key: &str| match get(key) {
-            Some(Flat::Text(t)) => Ok(t.clone()),
-            Some(_) => Err(corrupt(format!("\"{key}\" must be a text"))),
-            None => Err(corrupt(format!("missing field \"{key}\""))),
-        };
-        let v = whole("v").map_err(|_| corrupt("no version".to_owned()))?;
-        if v != u64::from(SAVED_STATE_VERSION) {
-            return Err(RestoreError::OtherVersion { found: v });
-        }
-        let backup_size_gb = match get("backup_size_gb") {
-            None | Some(Flat::Null) => None,
-            Some(Flat::Number(n)) => Some(
-                parse_decimal(n)
-                    .ok_or_else(|| corrupt("\"backup_size_gb\" is not a size".to_owned()))?,
-            ),
-            Some(_) => return Err(corrupt("\"backup_size_gb\" must be a number".to_owned())),
-        };
-        Ok(SavedState {
-            v: SAVED_STATE_VERSION,
-            tree: text("tree")?,
-            trail: text("trail")?,
-            backup_size_gb,
-            saved_at_ms: whole("saved_at_ms")?,
-        })
-    }
 }
 
 /// The JSON stored in localStorage.
@@ -818,7 +771,20 @@ impl Session {
     /// tree and revision, younger than [`MAX_AGE_MS`] at `now_ms`, and still
     /// fits the tree.
     pub fn from_saved(tree: &ValidTree, saved: &str, now_ms: u64) -> Result<Session, RestoreError> {
-        let state = SavedState::read(saved)?;
+        let value: Value =
+            serde_json::from_str(saved).map_err(|e| RestoreError::Corrupt(e.to_string()))?;
+        let Some(object) = value.as_object() else {
+            return Err(RestoreError::Corrupt("not an object".to_owned()));
+        };
+        match object.get("v").and_then(Value::as_u64) {
+            Some(found) if found != u64::from(SAVED_STATE_VERSION) => {
+                return Err(RestoreError::OtherVersion { found })
+            }
+            Some(_) => {}
+            None => return Err(RestoreError::Corrupt("no version".to_owned())),
+        }
+        let state: SavedState =
+            serde_json::from_value(value).map_err(|e| RestoreError::Corrupt(e.to_string()))?;
         let current = tree.key();
         if state.tree != current {
             return Err(RestoreError::OtherTree {
